@@ -1,0 +1,314 @@
+"""The ``salesim`` command line (see CONTRACT.md). A shell: parse, call, print.
+
+Exit codes: 0 success; 1 a problem with the user's input (one line on stderr);
+2 wrong usage. No user-caused error prints a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from simulator import __version__
+from simulator.validate import ScenarioError
+
+
+class UserError(click.ClickException):
+    """A problem with the user's input: one clear line, exit 1."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:  # noqa: ANN001
+        click.echo(f"salesim: {self.format_message()}", err=True)
+
+
+def _db(url: str | None):
+    from simulator import paths
+    from simulator.storage import Database
+
+    target = paths.database_url(url)
+    if target.startswith("sqlite:///"):
+        paths.ensure(Path(target[len("sqlite:///"):]).expanduser().parent)
+    try:
+        return Database(target)
+    except Exception as exc:  # noqa: BLE001 - any driver error is the user's database
+        raise UserError(f"cannot open the score log {target}: {str(exc).splitlines()[0]}") from None
+
+
+def _scenario(ref: str):
+    from simulator import library
+
+    try:
+        return library.load(ref)
+    except ScenarioError as exc:
+        raise UserError(str(exc.problems[0]) if len(exc.problems) == 1 else str(exc)) from None
+
+
+def has_display() -> bool:
+    if os.environ.get("SDL_VIDEODRIVER") == "dummy":
+        return False
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="salesim")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Practise sales calls against simulated buyers, offline."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(play, scenario=None)
+
+
+@cli.command()
+@click.argument("scenario", required=False)
+@click.option("--rep", default="", help="Your name, for the score log.")
+@click.option("--seed", type=int, default=None, help="Same seed, same buyer.")
+@click.option("--difficulty", type=click.Choice(["easy", "normal", "hard"]), default="normal")
+@click.option("--text", "ui", flag_value="text", help="Play in the terminal.")
+@click.option("--gui", "ui", flag_value="gui", help="Play in the window.")
+@click.option("--voice/--no-voice", default=None, help="Buyer speaks aloud (window and console).")
+@click.option("--script", type=click.Path(dir_okay=False), help="Play rep turns from a file, one per line.")
+@click.option("--json", "as_json", is_flag=True, help="Print the call as JSON (with --script).")
+@click.option("--screenshot", type=click.Path(dir_okay=False), help="With --gui --script: save the scorecard screen.")
+@click.option("--mode", type=click.Choice(["practice", "assessment"]), default="practice")
+@click.option("--db", default=None, help="Score log database URL (default: SALESIM_DB or a local SQLite file).")
+@click.option("--no-log", is_flag=True, help="Do not write this call to the score log.")
+def play(scenario, rep, seed, difficulty, ui, voice, script, as_json, screenshot, mode, db, no_log):  # noqa: ANN001
+    """One practice call."""
+    from rich.console import Console
+
+    from simulator import console as text_console
+    from simulator.session import Session
+
+    if screenshot and not (ui == "gui" and script):
+        raise click.UsageError("--screenshot needs --gui and --script")
+    if ui is None and not script:
+        if has_display():
+            ui = "gui"
+        else:
+            click.echo("No display found: starting the text console (use --gui to force the window).", err=True)
+            ui = "text"
+    if ui == "gui" or (ui is None and screenshot):
+        raise UserError("the practice window is not available in this version yet; use --text")
+    lines: list[str] = []
+    if script:
+        try:
+            lines = Path(script).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"cannot read script {script}: {getattr(exc, 'strerror', None) or exc}") from None
+    scn = _scenario(scenario or "angry-customer")
+    store = None if no_log else _db(db)
+    session = Session(scn, rep=rep, seed=seed, difficulty=difficulty, store=store, mode=mode)
+    if script:
+        play_script(session, lines)
+        if as_json:
+            click.echo(json.dumps(session.to_dict(), indent=2, ensure_ascii=False))
+        else:
+            con = Console()
+            for t in session.turns:
+                who = scn.persona.name if t.speaker == "buyer" else (session.rep or "You")
+                con.print(f"[bold]{who}:[/] {t.text}", highlight=False)
+            text_console.print_scorecard(con, session.scorecard(), session.outcome)
+        return
+    text_console.run(session)
+
+
+def play_script(session, lines: list[str]) -> None:  # noqa: ANN001
+    """Each non-blank line is a rep turn; ``@callback [DAYS]`` starts the next call."""
+    for raw in lines:
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if session.ended:
+            break
+        if line.lower().startswith("@callback"):
+            arg = line[len("@callback"):].strip()
+            if session.state.call < session.scenario.calls:
+                session.callback(int(arg) if arg.isdigit() else None)
+            continue
+        if session.between_calls:
+            continue  # the buyer has hung up; lines until the next @callback go unheard
+        session.say(line)
+    if not session.ended:
+        session.hang_up()
+
+
+@cli.group()
+def scenarios() -> None:
+    """List, validate and inspect scenarios."""
+
+
+@scenarios.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def scenarios_list(as_json: bool) -> None:
+    """The scenarios found (built-in and user folder)."""
+    from simulator import library
+
+    found = library.available()
+    if as_json:
+        click.echo(json.dumps([{"id": s.id, "title": s.title, "summary": s.summary, "path": str(s.path),
+                                "builtin": s.builtin, "calls": s.calls, "valid": not s.problems,
+                                "problems": list(s.problems)} for s in found], indent=2))
+        return
+    for s in found:
+        mark = "" if not s.problems else "  (invalid: run salesim scenarios validate)"
+        click.echo(f"{s.id:22} {s.title}{'' if s.builtin else '  [user]'}{mark}")
+
+
+@scenarios.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def scenarios_validate(files: tuple[str, ...]) -> None:
+    """Exit 0 when every FILE is valid; else one line per problem and exit 1."""
+    from simulator.validate import check_file
+
+    bad = 0
+    for f in files:
+        _, problems = check_file(Path(f))
+        for p in problems:
+            click.echo(str(p))
+        bad += len(problems)
+    if bad:
+        sys.exit(1)
+    click.echo(f"{len(files)} file(s) valid", err=True)
+
+
+@scenarios.command("schema")
+def scenarios_schema() -> None:
+    """The scenario format as JSON Schema, for editors."""
+    from simulator.validate import SCHEMA
+
+    click.echo(json.dumps(SCHEMA, indent=2))
+
+
+@cli.command()
+@click.argument("texts", nargs=-1)
+@click.option("--jsonl", is_flag=True, help="Read one text per line from stdin; print one JSON object per line.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--explain", is_flag=True, help="Show which words drove each move.")
+@click.option("--buyer", is_flag=True, help="Read buyer lines instead of rep lines.")
+def classify(texts, jsonl, as_json, explain, buyer):  # noqa: ANN001
+    """The moves in each TEXT."""
+    from simulator import recognizer
+
+    side = "buyer" if buyer else "rep"
+    rec = recognizer.get(side)
+    if jsonl:
+        out = sys.stdout
+        batch: list[str] = []
+
+        def flush() -> None:
+            for t, moves in zip(batch, rec.predict(batch)):
+                out.write(json.dumps({"text": t, "moves": _ordered(moves)}, ensure_ascii=False) + "\n")
+            batch.clear()
+
+        for raw in sys.stdin.buffer:
+            batch.append(raw.decode("utf-8", "replace").rstrip("\r\n"))
+            if len(batch) >= 512:
+                flush()
+        flush()
+        return
+    if not texts:
+        raise click.UsageError("give one or more TEXTs, or --jsonl")
+    results = rec.predict(list(texts))
+    rows = [{"text": t, "moves": _ordered(m), **({"explain": rec.explain(t)} if explain else {})}
+            for t, m in zip(texts, results)]
+    if as_json:
+        click.echo(json.dumps(rows if len(rows) > 1 else rows[0], indent=2, ensure_ascii=False))
+        return
+    for r in rows:
+        click.echo(f"{', '.join(r['moves']) or '(no move)'}\t{r['text']}")
+        for move, terms in r.get("explain", {}).items():
+            click.echo(f"    {move}: " + ", ".join(f"{t!r} {w:+.2f}" for t, w in terms))
+
+
+def _ordered(moves) -> list[str]:  # noqa: ANN001
+    from simulator.moves import sort_moves
+
+    return list(sort_moves(moves))
+
+
+@cli.command()
+@click.argument("transcript", type=click.Path(dir_okay=False))
+@click.option("--scenario", default=None, help="Use this scenario's score weights.")
+@click.option("--rep-label", default=None, help="The rep's speaker name in the transcript.")
+@click.option("--buyer-label", default=None, help="The buyer's speaker name (others are ignored).")
+@click.option("--json", "as_json", is_flag=True)
+def score(transcript, scenario, rep_label, buyer_label, as_json):  # noqa: ANN001
+    """Score a finished call: plain text (Speaker: words) or WebVTT."""
+    from rich.console import Console
+
+    from simulator import console as text_console
+    from simulator import recognizer
+    from simulator import transcript as tr
+    from simulator.scoring import Turn, score as score_turns
+
+    try:
+        raw = tr.parse(Path(transcript).read_text(encoding="utf-8", errors="replace"))
+    except OSError as exc:
+        raise UserError(f"cannot read {transcript}: {exc.strerror or exc}") from None
+    if not raw:
+        raise UserError(f"{transcript}: no turns found (expected 'Speaker: words' lines or WebVTT cues)")
+    names = tr.speakers(raw)
+    for label, what in ((rep_label, "--rep-label"), (buyer_label, "--buyer-label")):
+        if label is not None and label not in names:
+            raise UserError(f"{what} {label!r} is not a speaker in {transcript} (speakers: {', '.join(names)})")
+    if rep_label is None:
+        rep_label = tr.guess_rep(raw, lambda texts: recognizer.recognize(texts, "rep"))
+        click.echo(f"Reading {rep_label!r} as the rep (speakers: {', '.join(names)}; use --rep-label to choose).", err=True)
+    kept = [t for t in raw if t.speaker == rep_label or buyer_label is None or t.speaker == buyer_label]
+    rep_texts = [t.text for t in kept if t.speaker == rep_label]
+    buyer_texts = [t.text for t in kept if t.speaker != rep_label]
+    rep_moves = iter(recognizer.recognize(rep_texts, "rep"))
+    buyer_moves = iter(recognizer.recognize(buyer_texts, "buyer"))
+    turns = []
+    for t in kept:
+        is_rep = t.speaker == rep_label
+        moves = next(rep_moves) if is_rep else next(buyer_moves)
+        turns.append(Turn("rep" if is_rep else "buyer", t.text, _ordered(moves), None, t.start, t.end))
+    weights = _scenario(scenario).weights if scenario else None
+    card = score_turns(turns, weights)
+    if as_json:
+        out = card.to_dict()
+        out["rep_label"] = rep_label
+        out["turns"] = [{"speaker": t.speaker, "text": t.text, "moves": list(t.moves)} for t in turns]
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        text_console.print_scorecard(Console(), card)
+
+
+@cli.command("model")
+def build_model() -> None:
+    """Train the move models from the corpus and cache them."""
+    import time
+
+    from simulator import recognizer
+
+    for side in ("rep", "buyer"):
+        t0 = time.perf_counter()
+        recognizer.build(side)
+        click.echo(f"{side} model: {recognizer.model_path(side)} ({time.perf_counter() - t0:.1f}s)")
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="salesim", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("salesim: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except ScenarioError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("salesim: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
