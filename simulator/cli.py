@@ -178,6 +178,32 @@ def scenarios_validate(files: tuple[str, ...]) -> None:
     click.echo(f"{len(files)} file(s) valid", err=True)
 
 
+@scenarios.command("check")
+@click.argument("scenario")
+@click.option("--calls", type=click.IntRange(30, 1_000_000), default=1000, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def scenarios_check(scenario: str, calls: int, as_json: bool) -> None:
+    """Simulate many calls: stage and ending coverage, dead ends. Exit 1 on a dead end."""
+    from simulator.checker import check
+
+    scn = _scenario(scenario)
+    report = check(scn, calls)
+    if as_json:
+        click.echo(json.dumps({"scenario": scn.id, **report.to_dict()}, indent=2))
+    else:
+        click.echo(f"{scn.id}: {report.calls} simulated calls (random, helpful and harmful reps)")
+        click.echo("stages:  " + ", ".join(f"{s} {report.stages[s]}" for s in scn.stages))
+        click.echo("endings: " + ", ".join(f"{e.id} {report.endings[e.id]}" for e in scn.endings))
+        for kind, ends in report.by_policy.items():
+            click.echo(f"  {kind:8} " + ", ".join(f"{k} {v}" for k, v in ends.most_common()))
+        click.echo(f"turns with no matching reaction: {report.fallbacks}")
+        for what, items in (("dead ends", report.dead_ends), ("stages never reached", report.unreached_stages),
+                            ("endings never reached", report.unreached_endings)):
+            click.echo(f"{what}: {', '.join(items) if items else 'none'}")
+    if report.dead_ends:
+        sys.exit(1)
+
+
 @scenarios.command("schema")
 def scenarios_schema() -> None:
     """The scenario format as JSON Schema, for editors."""
