@@ -95,15 +95,18 @@ def play(scenario, rep, seed, difficulty, ui, voice, script, as_json, screenshot
             click.echo("No display found: starting the text console (use --gui to force the window).", err=True)
             ui = "text"
     if ui == "gui" or (ui is None and screenshot):
-        raise UserError("the practice window is not available in this version yet; use --text")
+        _play_window(scenario, rep, seed, difficulty, mode, voice, script, screenshot, db, no_log)
+        return
     lines: list[str] = []
     if script:
         try:
             lines = Path(script).read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
             raise UserError(f"cannot read script {script}: {getattr(exc, 'strerror', None) or exc}") from None
+    if scenario is None and ui == "text" and sys.stdin.isatty():
+        scenario = text_console.pick_scenario()
     scn = _scenario(scenario or "angry-customer")
-    store = None if no_log else _db(db)
+    store = None if no_log else _safe_store(db)  # never loses a call: see storage.SafeStore
     session = Session(scn, rep=rep, seed=seed, difficulty=difficulty, store=store, mode=mode)
     if script:
         play_script(session, lines)
@@ -117,6 +120,25 @@ def play(scenario, rep, seed, difficulty, ui, voice, script, as_json, screenshot
             text_console.print_scorecard(con, session.scorecard(), session.outcome)
         return
     text_console.run(session)
+
+
+def _play_window(scenario, rep, seed, difficulty, mode, voice, script, screenshot, db, no_log) -> None:  # noqa: ANN001
+    """``play --gui``: the practice window (simulator/window)."""
+    from simulator import window
+
+    lines = None
+    if script:
+        try:
+            lines = Path(script).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"cannot read script {script}: {getattr(exc, 'strerror', None) or exc}") from None
+    if scenario:
+        _scenario(scenario)  # a clear error before any window opens
+    try:
+        window.launch(scenario, rep=rep, seed=seed, difficulty=difficulty, mode=mode, voice=voice, script=lines,
+                      screenshot=screenshot, store=None if no_log else _safe_store(db))
+    except window.WindowError as exc:
+        raise UserError(str(exc)) from None
 
 
 def play_script(session, lines: list[str]) -> None:  # noqa: ANN001
@@ -262,7 +284,7 @@ def _ordered(moves) -> list[str]:  # noqa: ANN001
 @cli.command()
 @click.argument("transcript", type=click.Path(dir_okay=False))
 @click.option("--scenario", default=None, help="Use this scenario's score weights.")
-@click.option("--rep-label", default=None, help="The rep's speaker name in the transcript.")
+@click.option("--rep-label", default=None, help="The rep's speaker name in the transcript (several: comma-separated).")
 @click.option("--buyer-label", default=None, help="The buyer's speaker name (others are ignored).")
 @click.option("--json", "as_json", is_flag=True)
 def score(transcript, scenario, rep_label, buyer_label, as_json):  # noqa: ANN001
@@ -272,37 +294,28 @@ def score(transcript, scenario, rep_label, buyer_label, as_json):  # noqa: ANN00
     from simulator import console as text_console
     from simulator import recognizer
     from simulator import transcript as tr
-    from simulator.scoring import Turn, score as score_turns
+    from simulator.scoring import score as score_turns
 
     try:
-        raw = tr.parse(Path(transcript).read_text(encoding="utf-8", errors="replace"))
+        text = Path(transcript).read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise UserError(f"cannot read {transcript}: {exc.strerror or exc}") from None
-    if not raw:
-        raise UserError(f"{transcript}: no turns found (expected 'Speaker: words' lines or WebVTT cues)")
-    names = tr.speakers(raw)
-    for label, what in ((rep_label, "--rep-label"), (buyer_label, "--buyer-label")):
-        if label is not None and label not in names:
-            raise UserError(f"{what} {label!r} is not a speaker in {transcript} (speakers: {', '.join(names)})")
-    if rep_label is None:
-        rep_label = tr.guess_rep(raw, lambda texts: recognizer.recognize(texts, "rep"))
-        click.echo(f"Reading {rep_label!r} as the rep (speakers: {', '.join(names)}; use --rep-label to choose).", err=True)
-    kept = [t for t in raw if t.speaker == rep_label or buyer_label is None or t.speaker == buyer_label]
-    rep_texts = [t.text for t in kept if t.speaker == rep_label]
-    buyer_texts = [t.text for t in kept if t.speaker != rep_label]
-    rep_moves = iter(recognizer.recognize(rep_texts, "rep"))
-    buyer_moves = iter(recognizer.recognize(buyer_texts, "buyer"))
-    turns = []
-    for t in kept:
-        is_rep = t.speaker == rep_label
-        moves = next(rep_moves) if is_rep else next(buyer_moves)
-        turns.append(Turn("rep" if is_rep else "buyer", t.text, _ordered(moves), None, t.start, t.end))
+    try:
+        call = tr.read(text, rep_label, buyer_label, recognizer.recognize)
+    except tr.TranscriptError as exc:
+        raise UserError(f"{transcript}: {exc}") from None
+    rep_label = ", ".join(call.rep)
+    if call.guessed:
+        click.echo(f"Reading {rep_label!r} as the rep (speakers: {', '.join(call.speakers)}; use --rep-label to choose).", err=True)
+    turns = list(call.turns)
     weights = _scenario(scenario).weights if scenario else None
     card = score_turns(turns, weights)
     if as_json:
         out = card.to_dict()
         out["rep_label"] = rep_label
-        out["turns"] = [{"speaker": t.speaker, "text": t.text, "moves": list(t.moves)} for t in turns]
+        out["rep_labels"] = list(call.rep)
+        out["turns"] = [{"speaker": t.speaker, "name": t.name, "call": t.call, "text": t.text, "moves": list(t.moves),
+                         **({"start": t.start, "end": t.end} if t.start is not None else {})} for t in turns]
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         text_console.print_scorecard(Console(), card)
@@ -319,6 +332,13 @@ def build_model() -> None:
         t0 = time.perf_counter()
         recognizer.build(side)
         click.echo(f"{side} model: {recognizer.model_path(side)} ({time.perf_counter() - t0:.1f}s)")
+
+
+# Score-log commands (review, report, export, import): simulator/logs_cli.py
+from simulator.logs_cli import COMMANDS as _LOG_COMMANDS, safe_store as _safe_store  # noqa: E402
+
+for _command in _LOG_COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:

@@ -66,6 +66,30 @@ def print_scorecard(console: Console, card: Scorecard, outcome: str | None = Non
                   f"{m.get('questions', 0)} questions; longest turn {m.get('longest_monologue_words', 0)} words.[/]")
 
 
+def pick_scenario(read: Callable[[str], str] = input, console: Console | None = None) -> str:
+    """Ask which buyer to call; Enter picks the first."""
+    from simulator import library
+
+    console = console or Console()
+    found = [s for s in library.available() if not s.problems]
+    console.print("[bold]Who do you want to call?[/]")
+    for i, s in enumerate(found, 1):
+        console.print(f"  [bold]{i}[/]. {s.title}  [dim]{s.summary}[/]")
+    while True:
+        try:
+            answer = read(f"number [1-{len(found)}, Enter for 1]> ").strip()
+        except EOFError:
+            answer = ""
+        if not answer:
+            return found[0].id
+        if answer.isdigit() and 1 <= int(answer) <= len(found):
+            return found[int(answer) - 1].id
+        match = [s.id for s in found if s.id == answer]
+        if match:
+            return match[0]
+        console.print(f"[yellow]Type a number from 1 to {len(found)}.[/]")
+
+
 def run(session: Session, console: Console | None = None, read: Callable[[str], str] = input,
         err: TextIO | None = None) -> Session:
     """Play an interactive call until it ends, the rep types /end, or input runs out."""

@@ -1,10 +1,14 @@
 """Move recognition: which moves an utterance carries, read by a linear model.
 
-One logistic regression per move over word (1-2) and character (2-5) n-grams,
-with a per-move threshold tuned by cross-validation. The model is trained from
-the corpus files (:mod:`simulator.corpus`) and cached as plain arrays in an
-``.npz`` file (no pickles), keyed by a hash of the corpus, so it is rebuilt
-whenever the corpus changes and loads in milliseconds afterwards.
+Training uses scikit-learn: TF-IDF over word (1-2) and character (2-5, within
+words) n-grams, one linear support-vector classifier per move, and a threshold
+per move on its margin tuned by cross-validation. The trained model is cached
+as plain arrays in an ``.npz`` file (no pickles), keyed by a hash of the corpus.
+
+Using the model needs only numpy: :class:`Features` computes exactly the
+vectors scikit-learn's vectorizers would (a test checks this), so ``classify``
+starts without importing scikit-learn and reads one utterance in well under a
+millisecond.
 
 >>> rec = Recognizer.train([("so sorry about that", ("apology",)), ("thanks a lot", ("thanks",)),
 ...                         ("I apologise", ("apology",)), ("thank you", ("thanks",)),
@@ -15,25 +19,27 @@ whenever the corpus changes and loads in milliseconds afterwards.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold
 
 from simulator import corpus, paths
 from simulator.moves import BUYER_MOVES, REP_MOVES
 
 #: Bumped whenever features or training change, so old caches are not reused.
-MODEL_VERSION = "1"
+MODEL_VERSION = "3"
 #: Longer input is cut to this many characters before anything else happens.
 MAX_CHARS = 2000
+WORD_NGRAMS = (1, 2)
+CHAR_NGRAMS = (2, 5)
+TOKEN_PATTERN = r"(?u)\b\w[\w']*\b|[?!]"
+_TOKEN = re.compile(TOKEN_PATTERN)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 _SPACE = re.compile(r"\s+")
@@ -51,12 +57,65 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", text).strip().lower()
 
 
-def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
-    words = TfidfVectorizer(preprocessor=normalize, ngram_range=(1, 2), sublinear_tf=True,
-                            token_pattern=r"(?u)\b\w[\w']*\b|[?!]", min_df=1, dtype=np.float32)
-    chars = TfidfVectorizer(preprocessor=normalize, analyzer="char_wb", ngram_range=(2, 5),
-                            sublinear_tf=True, min_df=2, dtype=np.float32)
-    return words, chars
+def bounded(text: str) -> str:
+    """Normalised text with start and end markers, so "do you ..." at the start counts."""
+    return f"xxbos {normalize(text)} xxeos"
+
+
+def word_ngrams(text: str) -> list[str]:
+    tokens = _TOKEN.findall(bounded(text))
+    out = list(tokens)
+    for n in range(2, WORD_NGRAMS[1] + 1):
+        out += [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+    return out
+
+
+def char_ngrams(text: str) -> list[str]:
+    """Character n-grams inside word boundaries, as scikit-learn's ``char_wb`` makes them."""
+    out: list[str] = []
+    lo, hi = CHAR_NGRAMS
+    for w in normalize(text).split():
+        w = f" {w} "
+        for n in range(lo, hi + 1):
+            out += [w[i:i + n] for i in range(max(1, len(w) - n + 1))]
+            if len(w) <= n:  # a short word is counted once, whole
+                break
+    return out
+
+
+@dataclass
+class Features:
+    """TF-IDF vectors (sublinear tf, L2 per block) from a fixed vocabulary, numpy only."""
+
+    word_vocab: dict[str, int]
+    word_idf: np.ndarray
+    char_vocab: dict[str, int]
+    char_idf: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return len(self.word_vocab) + len(self.char_vocab)
+
+    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Sparse vector of ``text`` as (indices, values)."""
+        idx: list[int] = []
+        val: list[float] = []
+        offset = 0
+        for grams, vocab, idf in ((word_ngrams(text), self.word_vocab, self.word_idf),
+                                  (char_ngrams(text), self.char_vocab, self.char_idf)):
+            counts = Counter(g for g in grams if g in vocab)
+            block_i = [vocab[g] for g in counts]
+            block_v = [(1.0 + math.log(c)) * float(idf[vocab[g]]) for g, c in counts.items()]
+            norm = math.sqrt(sum(v * v for v in block_v)) or 1.0
+            idx += [offset + i for i in block_i]
+            val += [v / norm for v in block_v]
+            offset += len(vocab)
+        return np.asarray(idx, dtype=np.int64), np.asarray(val, dtype=np.float32)
+
+    def terms(self) -> list[str]:
+        words = sorted(self.word_vocab, key=self.word_vocab.get)
+        chars = sorted(self.char_vocab, key=self.char_vocab.get)
+        return words + [f"~{c}~" for c in chars]
 
 
 @dataclass
@@ -64,68 +123,65 @@ class Recognizer:
     """A trained move model for one side of the call (rep or buyer)."""
 
     moves: tuple[str, ...]
-    words: TfidfVectorizer
-    chars: TfidfVectorizer
-    coef: np.ndarray  # (moves, features)
+    features: Features
+    coef: np.ndarray  # (moves, features), float32
     intercept: np.ndarray  # (moves,)
-    thresholds: np.ndarray  # (moves,)
+    thresholds: np.ndarray  # (moves,) on the margin
 
-    # -- training ---------------------------------------------------------
+    # -- training (scikit-learn) -------------------------------------------
     @classmethod
     def train(cls, examples: Sequence[tuple[str, Sequence[str]]], moves: Sequence[str] = REP_MOVES,
-              tune: bool = True, c: float = 10.0) -> "Recognizer":
+              tune: bool = True, c: float = 0.5) -> "Recognizer":
         texts = [t for t, _ in examples]
         y = np.array([[m in labels for m in moves] for _, labels in examples], dtype=np.int8)
-        words, chars = _vectorizers()
-        x = sparse.hstack([words.fit_transform(texts), chars.fit_transform(texts)]).tocsr()
+        x, feats = _fit_features(texts)
         coef, intercept = _fit(x, y, c)
-        thresholds = _tune(x, y, c) if tune else np.full(len(moves), 0.5)
-        return cls(tuple(moves), words, chars, coef, intercept, thresholds)
+        thresholds = _tune(x, y, c) if tune else np.zeros(len(moves))
+        return cls(tuple(moves), feats, coef, intercept, thresholds)
 
-    # -- use ----------------------------------------------------------------
-    def features(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return sparse.hstack([self.words.transform(texts), self.chars.transform(texts)]).tocsr()
-
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        z = self.features(texts) @ self.coef.T + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+    # -- use (numpy only) ---------------------------------------------------
+    def margins(self, texts: Sequence[str]) -> np.ndarray:
+        """Each move's signed distance from its decision boundary, per text."""
+        out = np.empty((len(texts), len(self.moves)), dtype=np.float32)
+        for row, text in enumerate(texts):
+            idx, val = self.features.vector(text)
+            out[row] = self.coef[:, idx] @ val + self.intercept
+        return out
 
     def predict(self, texts: Sequence[str]) -> list[frozenset[str]]:
         """The set of moves of each text (empty or unreadable text: no moves)."""
         texts = [t if isinstance(t, str) else "" for t in texts]
         if not texts:
             return []
-        hits = self.probabilities(texts) >= self.thresholds
+        hits = self.margins(texts) >= self.thresholds
         return [frozenset(m for m, on in zip(self.moves, row) if on) if normalize(t) else frozenset()
                 for t, row in zip(texts, hits)]
 
     def explain(self, text: str, top: int = 4) -> dict[str, list[tuple[str, float]]]:
-        """For each move found in ``text``, the n-grams that pushed it most."""
-        x = self.features([text])
-        names = np.concatenate([self.words.get_feature_names_out(),
-                                np.char.add("~", self.chars.get_feature_names_out().astype(str))])
+        """For each move found in ``text``, the n-grams that pushed it most (``~x~`` marks characters)."""
+        idx, val = self.features.vector(text)
+        names = self.features.terms()
         found = self.predict([text])[0]
         out: dict[str, list[tuple[str, float]]] = {}
-        row = x.getrow(0)
         for i, move in enumerate(self.moves):
-            if move not in found:
-                continue
-            contrib = row.data * self.coef[i, row.indices]
-            order = np.argsort(-contrib)[:top]
-            out[move] = [(str(names[row.indices[j]]), round(float(contrib[j]), 2)) for j in order if contrib[j] > 0]
+            if move in found:
+                contrib = self.coef[i, idx] * val
+                order = np.argsort(-contrib)[:top]
+                out[move] = [(names[idx[j]], round(float(contrib[j]), 2)) for j in order if contrib[j] > 0]
         return out
 
     # -- storage: plain arrays only -------------------------------------------
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.npz")
-        np.savez_compressed(
+        tmp = path.with_name(path.name + ".tmp.npz")
+        f = self.features
+        np.savez(
             tmp,
             moves=np.array(self.moves),
-            word_terms=np.array(sorted(self.words.vocabulary_, key=self.words.vocabulary_.get)),
-            word_idf=self.words.idf_,
-            char_terms=np.array(sorted(self.chars.vocabulary_, key=self.chars.vocabulary_.get)),
-            char_idf=self.chars.idf_,
+            word_terms=np.array(sorted(f.word_vocab, key=f.word_vocab.get)),
+            word_idf=f.word_idf,
+            char_terms=np.array(sorted(f.char_vocab, key=f.char_vocab.get)),
+            char_idf=f.char_idf,
             coef=self.coef.astype(np.float32),
             intercept=self.intercept,
             thresholds=self.thresholds,
@@ -135,36 +191,63 @@ class Recognizer:
     @classmethod
     def load(cls, path: Path) -> "Recognizer":
         with np.load(path, allow_pickle=False) as z:
-            words, chars = _vectorizers()
-            for vec, terms, idf in ((words, z["word_terms"], z["word_idf"]), (chars, z["char_terms"], z["char_idf"])):
-                vec.vocabulary_ = {str(t): i for i, t in enumerate(terms.tolist())}
-                vec.idf_ = idf
-            return cls(tuple(z["moves"].tolist()), words, chars, z["coef"], z["intercept"], z["thresholds"])
+            feats = Features(
+                word_vocab={t: i for i, t in enumerate(z["word_terms"].tolist())},
+                word_idf=z["word_idf"],
+                char_vocab={t: i for i, t in enumerate(z["char_terms"].tolist())},
+                char_idf=z["char_idf"],
+            )
+            return cls(tuple(z["moves"].tolist()), feats, np.ascontiguousarray(z["coef"]), z["intercept"], z["thresholds"])
 
 
-def _fit(x: sparse.csr_matrix, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+def sklearn_vectorizers():
+    """The scikit-learn vectorizers that :class:`Features` reproduces."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    words = TfidfVectorizer(preprocessor=bounded, ngram_range=WORD_NGRAMS, sublinear_tf=True,
+                            token_pattern=TOKEN_PATTERN, min_df=1, dtype=np.float32)
+    chars = TfidfVectorizer(preprocessor=normalize, analyzer="char_wb", ngram_range=CHAR_NGRAMS,
+                            sublinear_tf=True, min_df=2, dtype=np.float32)
+    return words, chars
+
+
+def _fit_features(texts: Sequence[str]):
+    from scipy import sparse
+
+    words, chars = sklearn_vectorizers()
+    x = sparse.hstack([words.fit_transform(texts), chars.fit_transform(texts)]).tocsr()
+    feats = Features({t: int(i) for t, i in words.vocabulary_.items()}, words.idf_.astype(np.float32),
+                     {t: int(i) for t, i in chars.vocabulary_.items()}, chars.idf_.astype(np.float32))
+    return x, feats
+
+
+def _fit(x, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.svm import LinearSVC
+
     coef = np.zeros((y.shape[1], x.shape[1]), dtype=np.float32)
     intercept = np.zeros(y.shape[1])
     for j in range(y.shape[1]):
         if y[:, j].min() == y[:, j].max():  # a move with no (or only) examples
             intercept[j] = 10.0 if y[0, j] else -10.0
             continue
-        lr = LogisticRegression(C=c, solver="liblinear", class_weight="balanced", max_iter=200)
-        lr.fit(x, y[:, j])
-        coef[j], intercept[j] = lr.coef_[0], lr.intercept_[0]
+        svm = LinearSVC(C=c, max_iter=5000)
+        svm.fit(x, y[:, j])
+        coef[j], intercept[j] = svm.coef_[0], svm.intercept_[0]
     return coef, intercept
 
 
-def _tune(x: sparse.csr_matrix, y: np.ndarray, c: float, folds: int = 4) -> np.ndarray:
-    """Per-move thresholds that maximise F1 on out-of-fold predictions."""
-    probs = np.zeros(y.shape, dtype=np.float32)
+def _tune(x, y: np.ndarray, c: float, folds: int = 4) -> np.ndarray:
+    """Per-move thresholds that maximise F1 on out-of-fold margins."""
+    from sklearn.model_selection import KFold
+
+    margins = np.zeros(y.shape, dtype=np.float32)
     for train, test in KFold(folds, shuffle=True, random_state=0).split(x):
         coef, intercept = _fit(x[train], y[train], c)
-        probs[test] = 1.0 / (1.0 + np.exp(-(x[test] @ coef.T + intercept)))
-    grid = np.linspace(0.2, 0.8, 25)
-    best = np.full(y.shape[1], 0.5)
+        margins[test] = np.asarray(x[test] @ coef.T) + intercept
+    grid = np.linspace(-0.8, 0.8, 33)
+    best = np.zeros(y.shape[1])
     for j in range(y.shape[1]):
-        f1s = [_f1(y[:, j], probs[:, j] >= t) for t in grid]
+        f1s = [_f1(y[:, j].astype(bool), margins[:, j] >= t) for t in grid]
         best[j] = grid[int(np.argmax(f1s))]
     return best
 
@@ -184,24 +267,28 @@ def model_path(side: str) -> Path:
 
 
 def build(side: str = "rep") -> Recognizer:
-    """Train from the corpus and write the cache (``make model``)."""
+    """Train from the corpus and write the cache (``salesim model``)."""
     moves = REP_MOVES if side == "rep" else BUYER_MOVES
     rec = Recognizer.train([(e.text, e.moves) for e in corpus.read(side)], moves=moves)
     path = model_path(side)
-    for old in path.parent.glob(f"moves-{side}-*.npz"):
-        old.unlink(missing_ok=True)
-    rec.save(path)
+    if path.parent.is_dir():
+        for old in path.parent.glob(f"moves-{side}-*.npz"):
+            old.unlink(missing_ok=True)
+    try:
+        rec.save(path)
+    except OSError:
+        pass  # an unwritable cache costs start-up time, not correctness
+    _LOADED[side] = rec
     return rec
 
 
 def get(side: str = "rep") -> Recognizer:
     """The model for ``side``: from memory, else from the cache, else trained now."""
     if side not in _LOADED:
-        path = model_path(side)
         try:
-            _LOADED[side] = Recognizer.load(path)
+            _LOADED[side] = Recognizer.load(model_path(side))
         except (OSError, ValueError, KeyError):
-            _LOADED[side] = build(side)
+            build(side)
     return _LOADED[side]
 
 
