@@ -37,7 +37,7 @@ CONDITION_KEYS: dict[str, str] = {
     "no_moves": "true when no move was recognised in this turn",
     "stage": "the buyer is in this stage (or one of a list)",
     "meters": "meter comparisons, e.g. {trust: '>= 60'}",
-    "pending": "the buyer is waiting for an answer to this question id",
+    "pending": "the buyer is waiting for an answer to this question id ('none': to no question)",
     "answered": "this turn answered this question id",
     "dodged": "this turn dodged this question id",
     "dodges": "how often the pending questions were dodged so far, e.g. '>= 2'",
@@ -135,7 +135,9 @@ def _holds(key: str, want: Any, ctx: Context) -> bool:
         return not (_as_set(want) & ctx.moves)
     if key == "no_moves":
         return (not ctx.moves) == bool(want)
-    if key in ("stage", "commitment", "difficulty", "pending", "answered", "dodged"):
+    if key == "pending":
+        return (ctx.pending or "none") in _as_set(want)
+    if key in ("stage", "commitment", "difficulty", "answered", "dodged"):
         return getattr(ctx, key) in _as_set(want)
     if key == "meters":
         return all(compare(ctx.meters.get(name, 0.0), spec) for name, spec in want.items())

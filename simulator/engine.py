@@ -200,6 +200,7 @@ def step(scn: Scenario, state: BuyerState, turn: RepTurn, rng: random.Random) ->
     ending = _ending(scn, state, ctx, reaction)
     buyer_moves = reaction.buyer_moves if reaction else ()
     if ending is not None:
+        buyer_moves = ending.buyer_moves
         state = replace(state, ended=ending.id, used_lines=state.used_lines | {ending.line})
         text = ending.line
     else:
@@ -247,7 +248,7 @@ def finish(scn: Scenario, state: BuyerState, timeout: bool = False) -> Ending:
 def hang_up(scn: Scenario, state: BuyerState) -> tuple[BuyerState, BuyerReply]:
     """The rep ends the call: the scenario's matching ending and its last line."""
     ending = finish(scn, state)
-    return replace(state, ended=ending.id), BuyerReply(text=ending.line, ending=ending)
+    return replace(state, ended=ending.id), BuyerReply(text=ending.line, buyer_moves=ending.buyer_moves, ending=ending)
 
 
 def callback(scn: Scenario, state: BuyerState, rng: random.Random, days: int | None = None) -> tuple[BuyerState, BuyerReply]:

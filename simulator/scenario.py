@@ -86,6 +86,7 @@ class Ending:
     when: Mapping[str, Any]
     line: str
     result: str = "neutral"  # won | lost | neutral
+    buyer_moves: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ class Scenario:
             ),
             endings=tuple(
                 Ending(id=e["id"], when=dict(e.get("when") or {}), line=e["line"],
-                       result=e.get("result", "neutral"))
+                       result=e.get("result", "neutral"), buyer_moves=tuple(e.get("buyer_moves", ())))
                 for e in data["endings"]
             ),
             clock=Clock(

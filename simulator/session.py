@@ -153,7 +153,8 @@ class Session:
             self._close("complete", ending.id, ending.result)
             return None
         self.state, reply = engine.hang_up(self.scenario, self.state)
-        turn = Turn("buyer", reply.text, (), self.state.snapshot(), call=self.state.call)
+        moves = reply.buyer_moves or tuple(self._recognize_buyer([reply.text])[0])
+        turn = Turn("buyer", reply.text, sort_moves(moves), self.state.snapshot(), call=self.state.call)
         self._add(turn, {"ending": reply.ending.id if reply.ending else None})
         assert reply.ending is not None
         self._close("complete", reply.ending.id, reply.ending.result)

@@ -144,7 +144,8 @@ SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object", "additionalProperties": False, "required": ["id", "line"],
                 "properties": {"id": _NAME, "when": _WHEN, "line": {"type": "string", "minLength": 1},
-                               "result": {"enum": ["won", "lost", "neutral"]}},
+                               "result": {"enum": ["won", "lost", "neutral"]},
+                               "buyer_moves": {"type": "array", "items": {"type": "string"}}},
             },
         },
         "difficulty": {
@@ -340,7 +341,9 @@ def _meaning_problems(data: dict, lines: dict[tuple, int], folder: Path | None) 
                 yield from rep_moves(value, p)
             elif key == "stage":
                 yield from names(value, stages, "stage", p)
-            elif key in ("pending", "answered", "dodged"):
+            elif key == "pending":
+                yield from names(value, questions + ["none"], "question", p)
+            elif key in ("answered", "dodged"):
                 yield from names(value, questions, "question", p)
             elif key == "commitment":
                 yield from names(value, ["none", "kept", "early", "late"], "commitment state", p)
@@ -412,6 +415,9 @@ def _meaning_problems(data: dict, lines: dict[tuple, int], folder: Path | None) 
         yield _line(lines, ("endings",)), "an ending id is used twice"
     for i, e in enumerate(data["endings"]):
         yield from when(e.get("when"), ("endings", i))
+        for j, m in enumerate(e.get("buyer_moves") or ()):
+            if m not in BUYER_MOVES:
+                yield _line(lines, ("endings", i, "buyer_moves", j)), _unknown("buyer move", m, BUYER_MOVES)
     callback = data.get("callback") or {}
     if "stage" in callback:
         yield from names(callback["stage"], stages, "stage", ("callback", "stage"))

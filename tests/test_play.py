@@ -26,6 +26,22 @@ def test_angry_customer_good_call_wins_and_bad_call_is_lost() -> None:
     assert {"blame_or_excuse", "missed_empathy"} <= rules
 
 
+SCENARIOS = ["angry-customer", "skeptical-prospect", "rushed-exec", "hesitant-switcher", "overdue-status", "lost-deal"]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_good_rep_wins_and_the_seeds_mistakes_lose(scenario: str) -> None:
+    if not (DATA / "scripts" / f"{scenario}-good.txt").exists():
+        pytest.fail(f"no scripts for {scenario}")
+    for seed in ("7", "8"):
+        good = play_json(scenario, f"{scenario}-good.txt", "--seed", seed)
+        bad = play_json(scenario, f"{scenario}-bad.txt", "--seed", seed)
+        heard = [(t["text"], t["moves"]) for t in good["turns"] + bad["turns"]]
+        assert good["result"] == "won", heard
+        assert bad["result"] == "lost", heard
+        assert good["scores"]["overall"] > bad["scores"]["overall"], (good["scores"], bad["scores"])
+
+
 def test_play_json_has_the_contract_shape() -> None:
     out = play_json("angry-customer", "angry-customer-good.txt")
     for key in ("session_id", "scenario", "outcome", "scores", "flags", "metrics", "turns"):

@@ -88,3 +88,19 @@ def test_scenarios_check_finds_no_dead_end_in_builtins() -> None:
         res = salesim("scenarios", "check", s.id, "--calls", "300")
         assert res.returncode == 0, res.stdout + res.stderr
         assert "dead ends: none" in res.stdout
+
+
+def test_the_documented_example_is_valid_and_playable(tmp_path: Path) -> None:
+    doc = (ROOT / "docs" / "scenarios.md").read_text()
+    example = doc.split("## A complete example")[1].split("```yaml\n")[1].split("```")[0]
+    path = write(tmp_path, example, "demo.yaml")
+    assert check_file(path)[1] == []
+    scn = library.load(str(path))
+    from simulator.session import Session
+
+    moves = iter([{"discovery_question"}, {"insight"}, {"insight"}, {"ask_for_business"}])
+    s = Session(scn, seed=1, recognize=lambda texts: [frozenset(next(moves))])
+    for text in ("How often do they jam?", "Each jam costs you...", "And the lease...", "Shall I visit Thursday?"):
+        if not s.ended:
+            s.say(text)
+    assert s.outcome == "won", [(t.text, t.buyer_state) for t in s.turns]
