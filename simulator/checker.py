@@ -64,19 +64,21 @@ def _policy(scn: Scenario, kind: str) -> tuple[list[str], list[float]]:
     return moves, [max(0.2, 1.0 + sign * v) for v in values]
 
 
-def simulate(scn: Scenario, kind: str, seed: int) -> tuple[list[str], str, int]:
-    """One simulated call: the stages it passed, its ending, and fallback replies."""
+def simulate(scn: Scenario, kind: str, seed: int) -> tuple[list[str], list[str], int]:
+    """One simulated session: the stages it passed, each call's ending, and fallback replies."""
     rng = random.Random(seed)
     pick = random.Random(seed * 7919 + 1)
     moves, weights = _policy(scn, kind)
     state, _ = engine.start(scn, rng, pick.choice(["easy", "normal", "hard"]))
-    stages, fallbacks = [state.stage], 0
+    stages, endings, fallbacks = [state.stage], [], 0
+    hung_up = False
     for _ in range(scn.max_turns * scn.calls + 5):
         if state.ended:
-            if state.call < scn.calls and scn.ending(state.ended).result != "lost":
-                state, _ = engine.callback(scn, state, rng, pick.randint(0, 7))
-                continue
-            break
+            endings.append(state.ended)
+            if hung_up or state.call >= scn.calls or scn.ending(state.ended).result == "lost":
+                return stages, endings, fallbacks
+            state, _ = engine.callback(scn, state, rng, pick.randint(0, 7))
+            continue
         n = pick.choice([0, 1, 1, 1, 2, 2, 3])
         chosen = frozenset(pick.choices(moves, weights, k=n))
         words = pick.randint(3, 60)
@@ -85,9 +87,11 @@ def simulate(scn: Scenario, kind: str, seed: int) -> tuple[list[str], str, int]:
         stages.append(state.stage)
         if pick.random() < 0.02 and not state.ended:
             state, _ = engine.hang_up(scn, state)
+            hung_up = True
     if not state.ended:
         state, _ = engine.hang_up(scn, state)
-    return stages, state.ended or "", fallbacks
+    endings.append(state.ended or "")
+    return stages, endings, fallbacks
 
 
 def check(scn: Scenario, calls: int = 1000) -> Report:
@@ -96,14 +100,14 @@ def check(scn: Scenario, calls: int = 1000) -> Report:
     ends_from: dict[str, set[str]] = {s: set() for s in scn.stages}
     for i in range(calls):
         kind = ("random", "helpful", "harmful")[i % 3]
-        stages, ending, fallbacks = simulate(scn, kind, seed=i + 1)
+        stages, endings, fallbacks = simulate(scn, kind, seed=i + 1)
         report.calls += 1
         report.fallbacks += fallbacks
         report.stages.update(set(stages))
-        report.endings[ending] += 1
-        report.by_policy.setdefault(kind, Counter())[ending] += 1
+        report.endings.update(endings)
+        report.by_policy.setdefault(kind, Counter()).update(endings)
         for s in set(stages):
-            ends_from[s].add(ending)
+            ends_from[s].update(endings)
     report.unreached_stages = [s for s in scn.stages if not report.stages[s]]
     report.unreached_endings = [e.id for e in scn.endings if not report.endings[e.id]]
     if real_endings:

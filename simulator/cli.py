@@ -197,7 +197,6 @@ def scenarios_validate(files: tuple[str, ...]) -> None:
         bad += len(problems)
     if bad:
         sys.exit(1)
-    click.echo(f"{len(files)} file(s) valid", err=True)
 
 
 @scenarios.command("check")

@@ -33,27 +33,30 @@ _WEEKDAY = re.compile(r"\b(?:on\s+|by\s+|this\s+|next\s+)?(" + "|".join(WEEKDAYS
 
 
 def promised_day(text: str, today: str = "monday") -> int | None:
-    """Days from now that a promise points to, or None when it names no time."""
+    """Days from now that a promise points to, or None when it names no time.
+
+    When several days are named ("I'll email today and call you Thursday") the
+    latest one is the promise the buyer will wait for.
+
+    >>> promised_day("I'll send the summary this afternoon and call you Thursday at ten", today="monday")
+    3
+    """
     low = text.lower()
-    m = _IN_DAYS.search(low)
-    if m:
+    days: list[int] = []
+    for m in _IN_DAYS.finditer(low):
         n = int(m.group(1)) if m.group(1).isdigit() else _NUMBERS[m.group(1)]
         unit = m.group(2)
-        if unit.startswith("hour"):
-            return 0
-        return n * 7 if unit.startswith("week") else n
+        days.append(0 if unit.startswith("hour") else n * 7 if unit.startswith("week") else n)
     if _SAME_DAY.search(low):
-        return 0
+        days.append(0)
     if _TOMORROW.search(low):
-        return 1
-    m = _WEEKDAY.search(low)
-    if m:
-        start = WEEKDAYS.index(today.lower()) if today.lower() in WEEKDAYS else 0
-        delta = (WEEKDAYS.index(m.group(1)) - start) % 7
-        return delta or 7
+        days.append(1)
+    start = WEEKDAYS.index(today.lower()) if today.lower() in WEEKDAYS else 0
+    for m in _WEEKDAY.finditer(low):
+        days.append((WEEKDAYS.index(m.group(1)) - start) % 7 or 7)
     if _NEXT_WEEK.search(low):
-        return 7
-    return None
+        days.append(7)
+    return max(days) if days else None
 
 
 def keeping(promised: int | None, actual: int) -> str:

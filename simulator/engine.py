@@ -260,8 +260,10 @@ def callback(scn: Scenario, state: BuyerState, rng: random.Random, days: int | N
         raise ValueError(f"{scn.id} has {scn.calls} call(s); there is no call {state.call + 1}")
     skip = scn.callback.after_days if days is None else days
     promised = next((p.day for p in reversed(state.promises) if p.day is not None), None)
+    meters = {k: scn.meter(k).clamp(scn.callback.meters.get(k, v)) for k, v in state.meters.items()}
     new = replace(
         state,
+        meters=meters,
         call=state.call + 1,
         day=state.day + skip,
         turn_in_call=0,

@@ -110,6 +110,7 @@ class Callback:
     after_days: int = 1
     opening: tuple[str, ...] = ()
     stage: str | None = None
+    meters: Mapping[str, float] = field(default_factory=dict)  # set at the start of the next call
 
 
 @dataclass(frozen=True)
@@ -247,6 +248,7 @@ class Scenario:
                 after_days=int(callback.get("after_days", 1)),
                 opening=tuple(callback.get("opening", ())),
                 stage=callback.get("stage"),
+                meters={k: float(v) for k, v in (callback.get("meters") or {}).items()},
             ),
             today=data.get("today", "monday"),
             difficulty=difficulty,

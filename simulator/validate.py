@@ -110,7 +110,7 @@ SCHEMA: dict[str, Any] = {
         "callback": {
             "type": "object", "additionalProperties": False,
             "properties": {"after_days": {"type": "integer", "minimum": 0},
-                           "opening": _LINES, "stage": {"type": "string"}},
+                           "opening": _LINES, "stage": {"type": "string"}, "meters": _EFFECTS},
         },
         "opening": _LINES,
         "opening_moves": {"type": "array", "items": {"type": "string"}},
@@ -421,6 +421,7 @@ def _meaning_problems(data: dict, lines: dict[tuple, int], folder: Path | None) 
     callback = data.get("callback") or {}
     if "stage" in callback:
         yield from names(callback["stage"], stages, "stage", ("callback", "stage"))
+    yield from effects(callback.get("meters") or {}, ("callback", "meters"))
     if data.get("calls", 1) > 1 and not callback:
         yield _line(lines, ("calls",)), "a scenario with several calls needs a callback: section"
     for level, spec in (data.get("difficulty") or {}).items():
