@@ -340,6 +340,63 @@ for _command in _LOG_COMMANDS:
     cli.add_command(_command)
 
 
+@cli.command()
+@click.option("--scenario", default="angry-customer", show_default=True)
+@click.option("--roster", default="", help="Participants, comma-separated, in playing order.")
+@click.option("--seed", type=int, default=None, help="Everyone faces the same buyer (default: random, shown).")
+@click.option("--difficulty", type=click.Choice(["easy", "normal", "hard"]), default="normal")
+@click.option("--relay", "relay_every", type=click.IntRange(1, 50), default=None,
+              help="Relay: one call, the next participant takes over every N rep turns.")
+@click.option("--resume", "resume_id", default=None, help="Carry on a workshop that stopped.")
+@click.option("--text", "ui", flag_value="text", help="The console version, for facilitators without a projector.")
+@click.option("--gui", "ui", flag_value="gui", help="The projector window.")
+@click.option("--db", default=None, help="Score log database URL.")
+def workshop(scenario, roster, seed, difficulty, relay_every, resume_id, ui, db):  # noqa: ANN001
+    """A group session: hot-seat rounds or a relay against the same buyer, then a leaderboard."""
+    import random
+
+    from simulator import console as text_console
+    from simulator import workshop as ws
+    from simulator.session import Session
+
+    if resume_id:
+        try:
+            progress = ws.load(resume_id)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    else:
+        names = [n.strip() for n in roster.split(",") if n.strip()]
+        if len(names) < 2:
+            raise UserError("a workshop needs at least two participants: --roster 'Ana,Ben,Cy'")
+        if len(set(n.lower() for n in names)) != len(names):
+            raise UserError("each participant needs a different name in --roster")
+        _scenario(scenario)
+        plan = ws.Plan(id=ws.new_id(), scenario=scenario, seed=seed if seed is not None else random.randrange(1, 10**6),
+                       roster=tuple(names), difficulty=difficulty, mode="relay" if relay_every else "hotseat",
+                       relay_every=relay_every or 2)
+        progress = ws.Progress(plan)
+        ws.save(progress)
+    plan = progress.plan
+    scn = _scenario(plan.scenario)
+    store = _safe_store(db)
+    click.echo(f"Workshop {plan.id} (resume with: salesim workshop --resume {plan.id})", err=True)
+
+    def make_session(name: str) -> Session:
+        return Session(scn, rep=name, seed=plan.seed, difficulty=plan.difficulty, store=store,
+                       mode="assessment", workshop=plan.id)
+
+    if ui is None:
+        ui = "gui" if has_display() else "text"
+    if ui == "gui":
+        from simulator import window
+
+        if not hasattr(window, "launch_workshop"):
+            raise UserError("the workshop window is not available yet; use --text")
+        window.launch_workshop(progress, make_session)
+        return
+    text_console.run_workshop(progress, make_session)
+
+
 def main() -> None:
     try:
         cli.main(prog_name="salesim", standalone_mode=False)

@@ -15,7 +15,8 @@ from rich.text import Text
 from simulator.scoring import Scorecard
 from simulator.session import Session
 
-HELP = "Type what you would say. Commands: /end hang up, /callback call back later, /rewind take back a turn, /help."
+HELP = ("Type what you would say. Commands: /end hang up, /callback call back later, /rewind take back a turn, "
+        "/pause pause for discussion, /help.")
 
 
 def meter_line(session: Session, deltas: dict | None = None) -> Text:
@@ -91,8 +92,12 @@ def pick_scenario(read: Callable[[str], str] = input, console: Console | None = 
 
 
 def run(session: Session, console: Console | None = None, read: Callable[[str], str] = input,
-        err: TextIO | None = None) -> Session:
-    """Play an interactive call until it ends, the rep types /end, or input runs out."""
+        err: TextIO | None = None, speaker: Callable[[int], str] | None = None,
+        show_card: bool = True) -> Session:
+    """Play an interactive call until it ends, the rep types /end, or input runs out.
+
+    ``speaker`` (relay workshops) names who speaks at each rep turn.
+    """
     console = console or Console()
     scn = session.scenario
     p = scn.persona
@@ -107,8 +112,10 @@ def run(session: Session, console: Console | None = None, read: Callable[[str], 
     console.print(meter_line(session))
     try:
         while not session.ended:
+            rep_turn = sum(1 for t in session.turns if t.speaker == "rep") + 1
+            who = speaker(rep_turn) if speaker else None
             try:
-                line = read("you> ").strip()
+                line = read(f"{who}> " if who else "you> ").strip()
             except EOFError:
                 console.print("\n[dim]End of input: the call is logged as abandoned.[/]")
                 session.abandon()
@@ -116,13 +123,13 @@ def run(session: Session, console: Console | None = None, read: Callable[[str], 
             if not line:
                 continue
             if line.startswith("/"):
-                if _command(session, line, console):
+                if _command(session, line, console, read):
                     break
                 continue
             if session.between_calls:
                 console.print("[yellow]This call is over. Type /callback to call again later, or /end.[/]")
                 continue
-            ex = session.say(line)
+            ex = session.say(line, speaker_label=who)
             console.print(Text.assemble(("  heard: ", "dim"), (", ".join(ex.rep.moves) or "no clear move", "dim italic")))
             console.print(Text.assemble((f"{p.name}: ", "bold cyan"), ex.buyer.text))
             console.print(meter_line(session, session.extras[-1].get("deltas")))
@@ -131,13 +138,13 @@ def run(session: Session, console: Console | None = None, read: Callable[[str], 
     except KeyboardInterrupt:
         console.print("\n[dim]Interrupted: the call is logged as abandoned.[/]")
         session.abandon()
-    if session.status != "in_progress":
+    if session.status != "in_progress" and show_card:
         console.print()
         print_scorecard(console, session.scorecard(), session.outcome)
     return session
 
 
-def _command(session: Session, line: str, console: Console) -> bool:
+def _command(session: Session, line: str, console: Console, read: Callable[[str], str] = input) -> bool:
     """Handle a /command; True when the call is over."""
     cmd, _, arg = line[1:].partition(" ")
     cmd = cmd.lower()
@@ -156,6 +163,14 @@ def _command(session: Session, line: str, console: Console) -> bool:
         console.rule(f"[dim]Call {session.state.call}, {session.state.day} day(s) later[/]")
         console.print(Text.assemble((f"{session.scenario.persona.name}: ", "bold cyan"), turn.text))
         return False
+    if cmd == "pause":
+        console.rule("[bold]Paused for discussion[/]")
+        console.print(meter_line(session))
+        try:
+            read("Press Enter to go on with the call. ")
+        except EOFError:
+            pass
+        return False
     if cmd == "rewind":
         try:
             session.rewind()
@@ -165,3 +180,93 @@ def _command(session: Session, line: str, console: Console) -> bool:
         return False
     console.print(f"[dim]{HELP}[/]")
     return False
+
+
+# -- workshops in the terminal ----------------------------------------------------
+def print_leaderboard(console: Console, results: list, title: str = "Leaderboard") -> None:
+    from simulator.workshop import SKILL_ORDER, rank
+
+    ranked = rank(results)
+    skills = [s for s in SKILL_ORDER if any(s in r.scores for r in ranked)]
+    short = {"concessions": "concess.", "discovery": "discov.", "follow_up": "follow-up", "recovery": "recov."}
+    table = Table(title=title)
+    table.add_column("#", justify="right")
+    table.add_column("rep")
+    table.add_column("overall", justify="right", style="bold")
+    for s in skills:
+        table.add_column(short.get(s, s), justify="right")
+    table.add_column("flags", justify="right")
+    for i, r in enumerate(ranked, 1):
+        table.add_row(str(i), r.name, str(r.scores.get("overall", 0)), *[str(r.scores.get(s, "-")) for s in skills],
+                      str(r.serious_flags))
+    console.print(table)
+    best = []
+    for s in skills:
+        top = max(r.scores.get(s, -1) for r in ranked)
+        names = [r.name for r in ranked if r.scores.get(s, -1) == top]
+        if len(names) < len(ranked):
+            best.append(f"{s.replace('_', ' ')}: {', '.join(names)} ({top})")
+    if best:
+        console.print("[dim]Best at each skill: " + "; ".join(best) + "[/]")
+    console.print("[dim]Ties are broken by fewer serious flags, then rapport, concessions, handoffs, discovery, "
+                  "recovery, follow-up, brevity, then fewer turns.[/]")
+
+
+def print_swings(console: Console, session: Session, top: int = 3) -> None:
+    """The moments to discuss: where the buyer's meters moved most."""
+    from simulator.workshop import swings
+
+    moments = swings([t.buyer_state if t.speaker == "buyer" else None for t in session.turns], top)
+    if not moments:
+        return
+    console.print("[bold]Moments to discuss[/] (biggest swings in the buyer's meters)")
+    for n, size, deltas in moments:
+        said = session.turns[n - 2].text if n >= 2 and session.turns[n - 2].speaker == "rep" else ""
+        who = session.extras[n - 2].get("by") if n >= 2 else None
+        change = ", ".join(f"{k} {d:+.0f}" for k, d in deltas.items())
+        console.print(f"  turn {n - 1}: {who + ': ' if who else ''}\u201c{said}\u201d  [dim]({change})[/]")
+
+
+def run_workshop(progress, make_session: Callable[..., Session], console: Console | None = None,
+                 read: Callable[[str], str] = input) -> None:
+    """Hot seat or relay in the terminal, resuming where the workshop stopped."""
+    from simulator import workshop as ws
+
+    console = console or Console()
+    plan = progress.plan
+    console.rule(f"[bold]Workshop {plan.id}[/]: {plan.scenario}, seed {plan.seed}, {plan.mode}")
+    if plan.mode == "relay":
+        if progress.finished:
+            console.print("[dim]This relay is already finished.[/]")
+        else:
+            console.print(f"[dim]Relay: the roster takes over every {plan.relay_every} rep turn(s): "
+                          f"{', '.join(plan.roster)}.[/]")
+            session = make_session("team " + "+".join(plan.roster))
+            run(session, console, read, speaker=plan.relay_player)
+            if session.status == "in_progress":
+                session.abandon()
+            speakers = [x.get("by") for x in session.extras]
+            people = ws.relay_results(session.turns, speakers, session.scenario.weights)
+            team = ws.result_of("Team", session.scorecard(), len(session.turns), session.id, session.outcome)
+            for r in people:
+                ws.record(progress, r, team)
+            print_swings(console, session)
+            console.print(f"[bold]Team score:[/] {team.scores.get('overall', 0)}")
+    else:
+        while not progress.finished:
+            name = plan.next_player([d["name"] for d in progress.done])
+            console.rule(f"[bold]{name}[/], you're on")
+            try:
+                read(f"{name}, press Enter when you're ready. ")
+            except EOFError:
+                console.print("[dim]Input ended: the workshop is saved; resume it with "
+                              f"salesim workshop --resume {plan.id}[/]")
+                return
+            session = make_session(name)
+            run(session, console, read)
+            if session.status == "in_progress":
+                session.abandon()
+            ws.record(progress, ws.result_of(name, session.scorecard(), len(session.turns), session.id, session.outcome))
+            print_swings(console, session)
+    if progress.finished:
+        print_leaderboard(console, progress.results())
