@@ -51,7 +51,7 @@ def held_out(seed: int = 0, share: float = 0.2) -> tuple[dict, recognizer.Recogn
     rng.shuffle(idx)
     cut = int(len(idx) * share)
     test, train = [examples[i] for i in idx[:cut]], [examples[i] for i in idx[cut:]]
-    rec = recognizer.Recognizer.train([(e.text, e.moves) for e in train])
+    rec = recognizer.Recognizer.train(recognizer.augmented([(e.text, e.moves) for e in train]))
     pred = rec.predict([e.text for e in test])
     return per_move_f1([e.moves for e in test], pred), rec
 

@@ -33,7 +33,7 @@ from simulator import corpus, paths
 from simulator.moves import BUYER_MOVES, REP_MOVES
 
 #: Bumped whenever features or training change, so old caches are not reused.
-MODEL_VERSION = "3"
+MODEL_VERSION = "4"
 #: Longer input is cut to this many characters before anything else happens.
 MAX_CHARS = 2000
 WORD_NGRAMS = (1, 2)
@@ -60,6 +60,32 @@ def normalize(text: str) -> str:
 def bounded(text: str) -> str:
     """Normalised text with start and end markers, so "do you ..." at the start counts."""
     return f"xxbos {normalize(text)} xxeos"
+
+
+_FILLERS = ("um", "uh", "you know", "like", "so", "i mean", "yeah")
+_PUNCT = re.compile(r"[^\w\s']")
+
+
+def spoken_style(text: str, rng) -> str:  # noqa: ANN001
+    """``text`` as a speech recogniser would print it: lower case, no punctuation, maybe a filler.
+
+    >>> import random
+    >>> spoken_style("Sorry, is that right?", random.Random(1))
+    'you know sorry is that right'
+    """
+    words = _PUNCT.sub(" ", text.lower()).split()
+    if words and rng.random() < 0.5:
+        words.insert(rng.randrange(len(words) + 1), rng.choice(_FILLERS))
+    return " ".join(words)
+
+
+def augmented(examples: Sequence[tuple[str, Sequence[str]]], share: float = 0.5, seed: int = 0) -> list[tuple[str, Sequence[str]]]:
+    """The examples plus a spoken-style copy of a seeded ``share`` of them (robustness to speech)."""
+    import random
+
+    rng = random.Random(seed)
+    extra = [(spoken_style(t, rng), m) for t, m in examples if rng.random() < share]
+    return list(examples) + [(t, m) for t, m in extra if t]
 
 
 def word_ngrams(text: str) -> list[str]:
@@ -269,7 +295,7 @@ def model_path(side: str) -> Path:
 def build(side: str = "rep") -> Recognizer:
     """Train from the corpus and write the cache (``salesim model``)."""
     moves = REP_MOVES if side == "rep" else BUYER_MOVES
-    rec = Recognizer.train([(e.text, e.moves) for e in corpus.read(side)], moves=moves)
+    rec = Recognizer.train(augmented([(e.text, e.moves) for e in corpus.read(side)]), moves=moves)
     path = model_path(side)
     if path.parent.is_dir():
         for old in path.parent.glob(f"moves-{side}-*.npz"):
