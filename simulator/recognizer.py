@@ -36,6 +36,9 @@ from simulator.moves import BUYER_MOVES, REP_MOVES
 MODEL_VERSION = "4"
 #: Longer input is cut to this many characters before anything else happens.
 MAX_CHARS = 2000
+#: A sentence of a longer turn counts on its own when its margin clears the threshold by this much.
+SENTENCE_MARGIN = 0.1
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)")
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (2, 5)
 TOKEN_PATTERN = r"(?u)\b\w[\w']*\b|[?!]"
@@ -175,13 +178,25 @@ class Recognizer:
         return out
 
     def predict(self, texts: Sequence[str]) -> list[frozenset[str]]:
-        """The set of moves of each text (empty or unreadable text: no moves)."""
+        """The set of moves of each text (empty or unreadable text: no moves).
+
+        A turn of several sentences is read whole and sentence by sentence: a
+        move one sentence carries clearly is not drowned by the rest of the turn.
+        """
         texts = [t if isinstance(t, str) else "" for t in texts]
         if not texts:
             return []
         hits = self.margins(texts) >= self.thresholds
-        return [frozenset(m for m, on in zip(self.moves, row) if on) if normalize(t) else frozenset()
-                for t, row in zip(texts, hits)]
+        out = []
+        for t, row in zip(texts, hits):
+            if not normalize(t):
+                out.append(frozenset())
+                continue
+            sentences = [s for s in _SENTENCE_END.split(t[:MAX_CHARS]) if len(s.split()) >= 2]
+            if len(sentences) > 1:
+                row = row | (self.margins(sentences) >= self.thresholds + SENTENCE_MARGIN).any(axis=0)
+            out.append(frozenset(m for m, on in zip(self.moves, row) if on))
+        return out
 
     def explain(self, text: str, top: int = 4) -> dict[str, list[tuple[str, float]]]:
         """For each move found in ``text``, the n-grams that pushed it most (``~x~`` marks characters)."""
