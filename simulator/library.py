@@ -33,41 +33,54 @@ def folders() -> list[tuple[Path, bool]]:
     return [(paths.builtin("scenarios"), True), (paths.user_scenarios(), False)]
 
 
-def _files() -> list[tuple[Path, bool]]:
+def _scan(folder: Path, builtin: bool) -> list[Listing]:
     out = []
-    for folder, builtin in folders():
-        if folder.is_dir():
-            out += [(p, builtin) for p in sorted(folder.glob("*.y*ml")) if p.suffix in (".yaml", ".yml")]
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.y*ml")):
+            if path.suffix not in (".yaml", ".yml"):
+                continue
+            data, problems = check_file(path)
+            sid = str((data or {}).get("id") or path.stem)
+            out.append(Listing(
+                id=sid,
+                title=str((data or {}).get("title") or sid),
+                summary=str((data or {}).get("summary") or ""),
+                path=path,
+                builtin=builtin,
+                calls=int((data or {}).get("calls") or 1) if not problems else 1,
+                problems=tuple(str(p) for p in problems),
+            ))
     return out
 
 
 def available() -> list[Listing]:
     """Every scenario found, user files overriding built-ins with the same id."""
     found: dict[str, Listing] = {}
-    for path, builtin in _files():
-        data, problems = check_file(path)
-        sid = str((data or {}).get("id") or path.stem)
-        found[sid] = Listing(
-            id=sid,
-            title=str((data or {}).get("title") or sid),
-            summary=str((data or {}).get("summary") or ""),
-            path=path,
-            builtin=builtin,
-            calls=int((data or {}).get("calls") or 1) if not problems else 1,
-            problems=tuple(str(p) for p in problems),
-        )
+    for folder, builtin in folders():
+        for listing in _scan(folder, builtin):
+            found[listing.id] = listing
     return sorted(found.values(), key=lambda s: (not s.builtin, s.id))
 
 
 def load(ref: str) -> Scenario:
     """A scenario by id or by file path; raises ScenarioError with FILE:LINE problems."""
     path = Path(ref)
-    if not (path.suffix in (".yaml", ".yml") and path.exists()):
-        match = next((s for s in available() if s.id == ref), None)
-        if match is None:
-            known = ", ".join(s.id for s in available())
-            raise ScenarioError([Problem(ref, 0, f"no scenario called {ref!r} (known: {known})")])
-        path = match.path
+    if path.suffix in (".yaml", ".yml") and path.exists():
+        return load_path(path.resolve())
+    # the user's folder first (a file there with this id wins), then the built-in file named after the id
+    mine = [s for s in _scan(paths.user_scenarios(), False) if s.id == ref]
+    if mine:
+        return load_path(mine[-1].path.resolve())
+    candidate = paths.builtin("scenarios") / f"{ref}.yaml"
+    if candidate.is_file():
+        scn = load_path(candidate.resolve())
+        if scn.id == ref:
+            return scn
+    match = next((s for s in available() if s.id == ref), None)
+    if match is None:
+        known = ", ".join(s.id for s in available())
+        raise ScenarioError([Problem(ref, 0, f"no scenario called {ref!r} (known: {known})")])
+    path = match.path
     return load_path(path.resolve())
 
 

@@ -204,6 +204,7 @@ def _check(text: str, name: str, folder: Path | None) -> tuple[dict | None, list
         return None, [Problem(name, 1, f"file is larger than {MAX_BYTES} bytes")]
     try:
         root = _compose(text)
+        data = yaml.safe_load(text) if root is not None else None
     except _Refused as exc:
         return None, [Problem(name, exc.line, exc.message)]
     except yaml.YAMLError as exc:
@@ -214,7 +215,6 @@ def _check(text: str, name: str, folder: Path | None) -> tuple[dict | None, list
     if root is None:
         return None, [Problem(name, 1, "the file is empty")]
     lines = _line_map(root)
-    data = yaml.safe_load(text)
     if not isinstance(data, dict):
         return None, [Problem(name, 1, "a scenario file is a mapping of keys (id:, title:, ...)")]
     problems = [Problem(name, line, msg) for line, msg in _schema_problems(data, lines)]
