@@ -291,7 +291,7 @@ def score(transcript, scenario, rep_label, buyer_label, as_json):  # noqa: ANN00
     from rich.console import Console
 
     from simulator import console as text_console
-    from simulator import recognizer
+    from simulator import recognizer, sides
     from simulator import transcript as tr
     from simulator.scoring import score as score_turns
 
@@ -300,7 +300,7 @@ def score(transcript, scenario, rep_label, buyer_label, as_json):  # noqa: ANN00
     except OSError as exc:
         raise UserError(f"cannot read {transcript}: {exc.strerror or exc}") from None
     try:
-        call = tr.read(text, rep_label, buyer_label, recognizer.recognize)
+        call = tr.read(text, rep_label, buyer_label, recognizer.recognize, sides.seller_margins)
     except tr.TranscriptError as exc:
         raise UserError(f"{transcript}: {exc}") from None
     rep_label = ", ".join(call.rep)
