@@ -3,7 +3,7 @@
 #   sh tools/system-packages.sh        everything the tests need
 #   sh tools/system-packages.sh play   what a practice call needs (voices, microphone)
 set -u
-want="espeak-ng sox libportaudio2 postgresql"
+want="espeak-ng sox libportaudio2 postgresql chromium"
 [ "${1:-}" = "play" ] && want="espeak-ng libportaudio2"
 missing=""
 for pkg in $want; do
@@ -12,6 +12,7 @@ for pkg in $want; do
     sox) command -v sox >/dev/null 2>&1 || missing="$missing $pkg" ;;
     postgresql) { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || missing="$missing $pkg" ;;
     libportaudio2) { ldconfig -p 2>/dev/null | grep -q libportaudio; } || missing="$missing $pkg" ;;
+    chromium) command -v chromium >/dev/null 2>&1 || missing="$missing $pkg" ;;
   esac
 done
 [ -z "$missing" ] && exit 0
@@ -23,5 +24,6 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
 fi
 echo "Missing system packages:$missing" >&2
 echo "  Debian/Ubuntu: sudo apt-get install$missing" >&2
-echo "  (espeak-ng: buyer voices; sox: audio tests; libportaudio2: microphone; postgresql: team-database tests)" >&2
+echo "  (espeak-ng: buyer voices; sox: audio tests; libportaudio2: microphone; postgresql: team-database tests;" >&2
+echo "   chromium: the HTML report test)" >&2
 exit 1
