@@ -79,7 +79,7 @@ def run(smoke: bool = False) -> list[dict]:
     rows.append({"bench": "moves", "metric": "single utterance median", "value": round(statistics.median(lat) * 1000, 3), "unit": "ms"})
     rows.append({"bench": "moves", "metric": "single utterance p99", "value": round(lat[int(len(lat) * 0.99)] * 1000, 3), "unit": "ms"})
     # throughput and start-up of the command itself
-    lines = "\n".join((texts * 10)[: 2000 if smoke else 20000]) + "\n"
+    lines = "\n".join((texts * 10)[:20000]) + "\n"
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-m", "simulator", "classify", "--jsonl"], input=lines, text=True,
@@ -90,6 +90,7 @@ def run(smoke: bool = False) -> list[dict]:
     start = time.perf_counter() - t0
     n = lines.count("\n")
     rows.append({"bench": "moves", "metric": f"classify --jsonl throughput ({n} lines, incl. start-up)", "value": round(n / total), "unit": "lines/s"})
+    rows.append({"bench": "moves", "metric": "classify --jsonl throughput after start-up", "value": round(n / max(1e-9, total - start)), "unit": "lines/s"})
     rows.append({"bench": "moves", "metric": "classify start-up (one text)", "value": round(start, 2), "unit": "s"})
     return rows
 

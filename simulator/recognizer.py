@@ -19,11 +19,11 @@ millisecond.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -100,16 +100,20 @@ def word_ngrams(text: str) -> list[str]:
 
 
 def char_ngrams(text: str) -> list[str]:
-    """Character n-grams inside word boundaries, as scikit-learn's ``char_wb`` makes them."""
-    out: list[str] = []
+    """Character n-grams inside word boundaries, as scikit-learn's ``char_wb`` makes them.
+
+    Each word is padded with a space on both sides; joined with those spaces, the
+    n-grams of the whole string that hold no double space are exactly the words' own.
+
+    >>> char_ngrams("Hi yo")[:6]
+    [' h', 'hi', 'i ', ' y', 'yo', 'o ']
+    """
+    padded = " " + "  ".join(normalize(text).split()) + " "
+    if padded == "  ":
+        return []
     lo, hi = CHAR_NGRAMS
-    for w in normalize(text).split():
-        w = f" {w} "
-        for n in range(lo, hi + 1):
-            out += [w[i:i + n] for i in range(max(1, len(w) - n + 1))]
-            if len(w) <= n:  # a short word is counted once, whole
-                break
-    return out
+    return [g for n in range(lo, hi + 1) for i in range(len(padded) - n + 1)
+            if "  " not in (g := padded[i:i + n])]
 
 
 @dataclass
@@ -127,19 +131,22 @@ class Features:
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Sparse vector of ``text`` as (indices, values)."""
-        idx: list[int] = []
-        val: list[float] = []
+        idx_parts, val_parts = [], []
         offset = 0
         for grams, vocab, idf in ((word_ngrams(text), self.word_vocab, self.word_idf),
                                   (char_ngrams(text), self.char_vocab, self.char_idf)):
-            counts = Counter(g for g in grams if g in vocab)
-            block_i = [vocab[g] for g in counts]
-            block_v = [(1.0 + math.log(c)) * float(idf[vocab[g]]) for g, c in counts.items()]
-            norm = math.sqrt(sum(v * v for v in block_v)) or 1.0
-            idx += [offset + i for i in block_i]
-            val += [v / norm for v in block_v]
+            ids = np.fromiter(map(vocab.get, grams, repeat(-1, len(grams))), dtype=np.int64, count=len(grams))
+            ids = ids[ids >= 0]
+            if ids.size:
+                idx, tf = np.unique(ids, return_counts=True)
+                val = (1.0 + np.log(tf)) * idf[idx]
+                val /= np.sqrt(np.dot(val, val)) or 1.0
+                idx_parts.append(idx + offset)
+                val_parts.append(val.astype(np.float32))
             offset += len(vocab)
-        return np.asarray(idx, dtype=np.int64), np.asarray(val, dtype=np.float32)
+        if not idx_parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        return np.concatenate(idx_parts), np.concatenate(val_parts)
 
     def terms(self) -> list[str]:
         words = sorted(self.word_vocab, key=self.word_vocab.get)
@@ -157,6 +164,10 @@ class Recognizer:
     intercept: np.ndarray  # (moves,)
     thresholds: np.ndarray  # (moves,) on the margin
 
+    def __post_init__(self) -> None:
+        # the same weights laid out feature by feature: reading rows is what prediction does
+        self.by_feature = np.ascontiguousarray(self.coef.T)
+
     # -- training (scikit-learn) -------------------------------------------
     @classmethod
     def train(cls, examples: Sequence[tuple[str, Sequence[str]]], moves: Sequence[str] = REP_MOVES,
@@ -169,12 +180,20 @@ class Recognizer:
         return cls(tuple(moves), feats, coef, intercept, thresholds)
 
     # -- use (numpy only) ---------------------------------------------------
-    def margins(self, texts: Sequence[str]) -> np.ndarray:
-        """Each move's signed distance from its decision boundary, per text."""
-        out = np.empty((len(texts), len(self.moves)), dtype=np.float32)
-        for row, text in enumerate(texts):
-            idx, val = self.features.vector(text)
-            out[row] = self.coef[:, idx] @ val + self.intercept
+    def margins(self, texts: Sequence[str], chunk: int = 64) -> np.ndarray:
+        """Each move's signed distance from its decision boundary, per text (vectorised in chunks)."""
+        out = np.tile(self.intercept.astype(np.float32), (len(texts), 1))
+        for start in range(0, len(texts), chunk):
+            vectors = [self.features.vector(t) for t in texts[start:start + chunk]]
+            sizes = np.array([len(i) for i, _ in vectors])
+            if not sizes.sum():
+                continue
+            idx = np.concatenate([i for i, _ in vectors])
+            val = np.concatenate([v for _, v in vectors])
+            contrib = self.by_feature[idx] * val[:, None]  # (non-zeros, moves)
+            rows = np.flatnonzero(sizes)
+            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])[rows]
+            out[start + rows] += np.add.reduceat(contrib, starts, axis=0)
         return out
 
     def predict(self, texts: Sequence[str]) -> list[frozenset[str]]:
@@ -187,16 +206,19 @@ class Recognizer:
         if not texts:
             return []
         hits = self.margins(texts) >= self.thresholds
-        out = []
-        for t, row in zip(texts, hits):
-            if not normalize(t):
-                out.append(frozenset())
-                continue
-            sentences = [s for s in _SENTENCE_END.split(t[:MAX_CHARS]) if len(s.split()) >= 2]
-            if len(sentences) > 1:
-                row = row | (self.margins(sentences) >= self.thresholds + SENTENCE_MARGIN).any(axis=0)
-            out.append(frozenset(m for m, on in zip(self.moves, row) if on))
-        return out
+        # sentences of longer turns, all texts in one pass
+        owners, sentences = [], []
+        for k, t in enumerate(texts):
+            parts = [p for p in _SENTENCE_END.split(t[:MAX_CHARS]) if len(p.split()) >= 2]
+            if len(parts) > 1:
+                owners += [k] * len(parts)
+                sentences += parts
+        if sentences:
+            strong = self.margins(sentences) >= self.thresholds + SENTENCE_MARGIN
+            for k, row in zip(owners, strong):
+                hits[k] |= row
+        return [frozenset(m for m, on in zip(self.moves, row) if on) if normalize(t) else frozenset()
+                for t, row in zip(texts, hits)]
 
     def explain(self, text: str, top: int = 4) -> dict[str, list[tuple[str, float]]]:
         """For each move found in ``text``, the n-grams that pushed it most (``~x~`` marks characters)."""
