@@ -247,7 +247,7 @@ def _import_file(database: Any, path: Path, problems: list[str]) -> Any:
                 problems.append(f"{path}: cannot write to the score log: {storage.reason(exc)}")
             batch.clear()
 
-    lines = _stdin_lines() if str(path) == "-" else storage.read_jsonl(path)
+    lines = storage.parse_jsonl(sys.stdin.buffer) if str(path) == "-" else storage.read_jsonl(path)
     for lineno, obj in lines:
         if isinstance(obj, ValueError):
             problems.append(f"{path}:{lineno}: {obj}")
@@ -279,16 +279,6 @@ def _import_file(database: Any, path: Path, problems: list[str]) -> Any:
                 problems.append(f"{path}:{first_line.get(rec.get('id'), 1)}: {exc}")
     flush()
     return result
-
-
-def _stdin_lines():  # noqa: ANN202
-    for i, raw in enumerate(sys.stdin.buffer, 1):
-        if not raw.strip():
-            continue
-        try:
-            yield i, json.loads(raw.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            yield i, ValueError(f"not valid JSON ({str(exc).splitlines()[0][:80]})")
 
 
 COMMANDS = (review_cmd, report_cmd, export_cmd, import_cmd)

@@ -775,10 +775,15 @@ def open_store(url: str, notify: Callable[[str], None] | None = None,
 def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
     """(line number, parsed object or a ValueError) for each non-blank line of a JSON Lines file."""
     with open(path, "rb") as fh:
-        for i, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            try:
-                yield i, json.loads(raw.decode("utf-8"))
-            except (ValueError, UnicodeDecodeError) as exc:
-                yield i, ValueError(f"not valid JSON ({str(exc).splitlines()[0][:80]})")
+        yield from parse_jsonl(fh)
+
+
+def parse_jsonl(lines: Iterable[bytes]) -> Iterator[tuple[int, Any]]:
+    """:func:`read_jsonl` for any stream of byte lines (a file, standard input)."""
+    for i, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        try:
+            yield i, json.loads(raw.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            yield i, ValueError(f"not valid JSON ({str(exc).splitlines()[0][:80]})")
