@@ -390,9 +390,10 @@ def workshop(scenario, roster, seed, difficulty, relay_every, resume_id, ui, db)
     if ui == "gui":
         from simulator import window
 
-        if not hasattr(window, "launch_workshop"):
-            raise UserError("the workshop window is not available yet; use --text")
-        window.launch_workshop(progress, make_session)
+        try:
+            window.launch_workshop(progress, make_session)
+        except window.WindowError as exc:
+            raise UserError(f"{exc}; the workshop is saved: salesim workshop --text --resume {plan.id}") from None
         return
     text_console.run_workshop(progress, make_session)
 

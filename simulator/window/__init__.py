@@ -34,7 +34,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 from simulator.window.app import App  # noqa: E402
 
-__all__ = ["App", "WindowError", "launch", "play_script"]
+__all__ = ["App", "WindowError", "launch", "launch_workshop", "play_script"]
 
 
 #: SDL video drivers that draw nowhere visible: fine for --script, not for a live call.
@@ -127,3 +127,10 @@ def launch(scenario: str | None = None, *, rep: str = "", seed: int | None = Non
         return app.run()
     finally:
         app.close()
+
+
+def launch_workshop(progress: Any, make_session: Any, **kw: Any) -> int:
+    """The workshop window (``salesim workshop --gui``): see :mod:`simulator.window.workshop`."""
+    from simulator.window.workshop import launch_workshop as launch_it
+
+    return launch_it(progress, make_session, **kw)

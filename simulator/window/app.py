@@ -51,7 +51,7 @@ class App:
                  recognize_buyer: Recognize | None = None, listener: Listener | None = None,
                  speaker: Speaker | None = None, mic_note: str = NO_MIC, remember: bool = True,
                  settings_file: Path | None = None, fullscreen: bool = False,
-                 clock: Callable[[], float] = time.perf_counter):
+                 clock: Callable[[], float] = time.perf_counter, theme: Theme | None = None):
         pygame.display.init()
         pygame.font.init()
         self.settings_file = settings_file
@@ -64,7 +64,7 @@ class App:
         pygame.key.set_repeat(400, 35)
         pygame.key.start_text_input()
         self.size = self.surface.get_size()
-        self.theme = Theme(self.settings.get("text_scale", 1.0))
+        self.theme = theme or Theme(self.settings.get("text_scale", 1.0))
         self.theme.resize(*self.size)
         self.portraits = Portraits(self.theme)
         self.store = store

@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 
 class CallScreen(Screen):
     name = "call"
+    #: buttons placed in the action row before the standard ones (subclasses add their own)
+    extra_actions: tuple[str, ...] = ()
+    #: keyboard shortcuts shown on the action-row buttons when there is room
+    action_shortcuts = {"take_back": "Ctrl+Z", "call_back": "Ctrl+B", "end": "Ctrl+E"}
 
     def __init__(self, app: "App", session: "Session"):
         super().__init__(app)
@@ -52,6 +56,7 @@ class CallScreen(Screen):
         self.choosing = False
         self.confirm_end = False
         self.days = max(1, self.scn.callback.after_days)
+        self.ended_note = "Your scorecard is ready: what went well, what to work on, and a replay."
         self.hint: coach.Hint | None = None
         self._phase = -1
         self.composer = pygame.Rect(0, 0, 0, 0)
@@ -97,7 +102,8 @@ class CallScreen(Screen):
     def _refresh(self, animate: bool = True) -> None:
         s = self.session
         self.view.sync(s.turns, s.history, pending=self.pending[0] if self.pending else None,
-                       typing=self.pending is not None, outcome=s.outcome if s.ended else None)
+                       typing=self.pending is not None, outcome=s.outcome if s.ended else None,
+                       labels=[x.get("by") for x in s.extras])
         self.view.set_state(s.state, animate)
         self.view.scroll_to_end()
         self.hint = coach.hint(self.scn, s.state, s.turns) if s.mode == "practice" and not s.ended else None
@@ -166,12 +172,42 @@ class CallScreen(Screen):
 
     def _say_now(self, text: str, seconds: float | None, interrupted: bool) -> None:
         try:
-            ex = self.session.say(text, seconds=seconds, interrupted=interrupted)
+            ex = self.session.say(text, seconds=seconds, interrupted=interrupted,
+                                  speaker_label=self.speaker_label())
         except ValueError as exc:
             self.toast(str(exc), self.theme.p.warn)
             return
         self._refresh()
         self._speak(ex.buyer.text)
+
+    # -- hooks for screens built on this one (the workshop) ---------------------------------
+    def speaker_label(self) -> str | None:
+        """Who says the next rep turn, logged with it (relay workshops); None for a lone rep."""
+        return None
+
+    def prompt(self) -> str:
+        """A name shown left of the text box (whose turn it is); empty for none."""
+        return ""
+
+    def header_chips(self) -> list[tuple[str, Color, bool]]:
+        p, s = self.theme.p, self.session
+        chips: list[tuple[str, Color, bool]] = []
+        chips.append(("Practice" if s.mode == "practice" else "Assessment",
+                      p.accent if s.mode == "practice" else p.warn, True))
+        chips.append((s.difficulty.capitalize(), p.muted, False))
+        if self.scn.calls > 1:
+            chips.append((f"Call {s.state.call} of {self.scn.calls}", p.muted, False))
+        return chips
+
+    def header_title(self) -> str | None:
+        return None
+
+    def _prompt_width(self) -> int:
+        text = self.prompt()
+        if not text:
+            return 0
+        th = self.theme
+        return min(th.font("label", True).size(text)[0] + 2 * th.tx(14), self.w // 4) + th.px(10)
 
     def _barge_in(self) -> bool:
         sp = self.app.speaker
@@ -460,17 +496,18 @@ class CallScreen(Screen):
         mode = self.mode
         if mode == "talk":
             send_w = self.buttons["send"].width(th)
-            field_w = right.width - send_w - th.px(10)
+            prompt_w = self._prompt_width()
+            field_w = right.width - send_w - th.px(10) - prompt_w
             fh = self.field.height_for(th, field_w)
             comp_h = fh + th.px(10) + bh
             self.composer = pygame.Rect(right.x, right.bottom - comp_h, right.width, comp_h)
-            self.field.rect = pygame.Rect(right.x, self.composer.y, field_w, fh)
+            self.field.rect = pygame.Rect(right.x + prompt_w, self.composer.y, field_w, fh)
             b = self.buttons["send"]
             b.rect = pygame.Rect(self.field.rect.right + th.px(10), self.field.rect.bottom - bh, send_w, bh)
             row_y = self.field.rect.bottom + th.px(10)
-            actions = [self.buttons[k] for k in ("take_back", "call_back", "end")]
+            actions = [self.buttons[k] for k in (*self.extra_actions, "take_back", "call_back", "end")]
             for a in actions:
-                a.shortcut = {"take_back": "Ctrl+Z", "call_back": "Ctrl+B", "end": "Ctrl+E"}[a.key]
+                a.shortcut = self.action_shortcuts.get(a.key, a.shortcut)
             talk = self.buttons["talk"]
             talk_w = talk.width(th) if talk.visible else 0
             self._mic_text = self.app.mic_note
@@ -509,14 +546,7 @@ class CallScreen(Screen):
     def draw(self, surf: pygame.Surface) -> None:
         th, p = self.theme, self.theme.p
         surf.fill(p.bg)
-        s = self.session
-        chips: list[tuple[str, Color, bool]] = []
-        chips.append(("Practice" if s.mode == "practice" else "Assessment",
-                      p.accent if s.mode == "practice" else p.warn, True))
-        chips.append((s.difficulty.capitalize(), p.muted, False))
-        if self.scn.calls > 1:
-            chips.append((f"Call {s.state.call} of {self.scn.calls}", p.muted, False))
-        self.view.draw_header(surf, chips)
+        self.view.draw_header(surf, self.header_chips(), title=self.header_title())
         self.view.draw_left(surf, self._card())
         self.view.draw_transcript(surf)
         if self.mode == "talk":
@@ -551,6 +581,13 @@ class CallScreen(Screen):
     def _draw_composer(self, surf: pygame.Surface) -> None:
         th, p = self.theme, self.theme.p
         self.field.draw(surf, th, self.focus == "input", self.app.now())
+        prompt = self.prompt()
+        if prompt:
+            f = self.field.rect
+            box = pygame.Rect(self.composer.x, f.y, f.x - th.px(10) - self.composer.x, f.height)
+            panel(surf, box, th, p.accent, radius=th.px(10))
+            blit_text(surf, th, prompt, box.center, "label", p.on_accent, True, anchor="center",
+                      max_width=box.width - 2 * th.tx(10))
         talk = self.buttons["talk"]
         note = self._note_rect
         if talk.visible:
@@ -580,7 +617,7 @@ class CallScreen(Screen):
             result = s.result or "neutral"
             color = {"won": p.good, "lost": p.bad}.get(result, p.warn)
             title = f"Call over \u00b7 {ending_label(s.outcome)}"
-            sub = "Your scorecard is ready: what went well, what to work on, and a replay."
+            sub = self.ended_note
         elif mode == "between":
             title = f"{name} ended call {s.state.call} of {self.scn.calls}."
             sub = "When do you call back? Pick the day you promised, or say why it changed."

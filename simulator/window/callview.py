@@ -57,6 +57,7 @@ class Item:
     bubble: pygame.Rect = field(default_factory=lambda: pygame.Rect(0, 0, 0, 0))
     align: str = "left"
     y: int = 0
+    name: str = ""  # who spoke, when not the usual "You" (a relay's participant)
 
 
 class CallView:
@@ -110,9 +111,15 @@ class CallView:
             self.fade = 0.0 if animate else 1.0
 
     def sync(self, turns: Sequence[Any], history: Sequence[Any], pending: str | None = None,
-             typing: bool = False, outcome: str | None = None) -> None:
-        """Rebuild the transcript items when the turns changed."""
-        sig = (len(turns), id(turns[-1]) if turns else None, pending, typing, outcome, self.mode)
+             typing: bool = False, outcome: str | None = None,
+             labels: Sequence[str | None] | None = None) -> None:
+        """Rebuild the transcript items when the turns changed.
+
+        ``labels`` names who said each rep turn (relay workshops); None keeps "You".
+        """
+        labels = list(labels or ())
+        sig = (len(turns), id(turns[-1]) if turns else None, pending, typing, outcome, self.mode, self.you,
+               tuple(labels))
         if sig == self._sig:
             return
         self._sig = sig
@@ -129,7 +136,7 @@ class CallView:
             if t.speaker == "rep":
                 heard = ", ".join(m.replace("_", " ") for m in t.moves) or "no clear move"
                 items.append(Item("rep", t.text, i + 1, f"heard: {heard}" if self.mode == "practice" else "",
-                                  align="right"))
+                                  align="right", name=(labels[i] if i < len(labels) else None) or ""))
             else:
                 items.append(Item("buyer", t.text, i + 1))
             st = history[i] if i < len(history) else None
@@ -388,7 +395,8 @@ class CallView:
             if item.kind == "typing":
                 item.surf = None
                 continue
-            key = (item.kind, item.text, item.turn, item.caption, item.color, width, self._scale)
+            key = (item.kind, item.text, item.turn, item.caption, item.color, item.name or self.you, width,
+                   self._scale)
             hit = self._rendered.get(key)
             if hit is None:
                 hit = (self._render_item(item, width), pygame.Rect(item.bubble))
@@ -422,7 +430,7 @@ class CallView:
         font = th.font("body")
         lines = wrap_lines(item.text, font, max_text) or [""]
         text_w = max(font.size(line)[0] for line in lines)
-        name = self.scn.persona.name if buyer else self.you
+        name = self.scn.persona.name if buyer else (item.name or self.you)
         name_img = th.text(th.fit(name, "small", width), "small", p.muted, True)
         cap_img = th.text(th.fit(item.caption, "tiny", int(width * 0.76)), "tiny", p.faint) if item.caption else None
         bw = max(text_w + 2 * padx, th.px(48))

@@ -54,6 +54,7 @@ class ScorecardScreen(Screen):
         self.session = session
         self.scn = session.scenario
         self.card = session.scorecard()
+        self.title = "Your scorecard"
         self.add(Button("replay", "Replay the call", self.replay, "R"))
         self.add(Button("again", "Try again, same buyer", self.again, "T", kind="primary"))
         self.add(Button("new", "New call", self.app.show_start, "N"))
@@ -127,7 +128,7 @@ class ScorecardScreen(Screen):
         turns = len(s.turns)
         sub = f"{self.scn.title} \u00b7 {self.scn.persona.name} \u00b7 {turns} turns \u00b7 {s.difficulty} \u00b7 seed {s.seed}"
         width = out.left - self.header.x - 2 * pad
-        t_img = th.text("Your scorecard", "h2", p.text, True)
+        t_img = th.text(th.fit(self.title, "h2", width, True), "h2", p.text, True)
         s_img = th.text(th.fit(sub, "small", width), "small", p.muted)
         y = self.header.centery - (t_img.get_height() + s_img.get_height()) // 2
         surf.blit(t_img, (self.header.x + pad, y))
@@ -146,8 +147,9 @@ class ScorecardScreen(Screen):
         overall = int(scores.get("overall", 0))
         col = level_color(overall / 100, p)
         big = blit_text(surf, th, str(overall), (inner.x, inner.y - th.px(6)), "display", col, True)
-        blit_text(surf, th, "/100", (big.right + th.px(6), big.bottom - th.px(12)), "label", p.muted, anchor="bottomleft")
-        tx = big.right + th.px(60)
+        slash = blit_text(surf, th, "/100", (big.right + th.px(6), big.bottom - th.px(12)), "label", p.muted,
+                          anchor="bottomleft")
+        tx = max(big.right + th.px(60), slash.right + th.px(18))
         blit_text(surf, th, "OVERALL", (tx, inner.y + th.px(6)), "tiny", p.accent, True)
         paragraph(surf, th, verdict(overall), pygame.Rect(tx, inner.y + th.px(6) + th.line_height("tiny"),
                                                           inner.right - tx, 0), "label", p.text, True, max_lines=2)
@@ -184,8 +186,11 @@ class ScorecardScreen(Screen):
         y = max(y + th.px(8), inner.bottom - metrics_h + th.px(16))
         if y + metrics_h - th.px(16) > inner.bottom + th.px(4):
             return
-        blit_text(surf, th, f"You talked {share:.0%} of the words", (inner.x, y), "small", p.text, True)
-        blit_text(surf, th, "aim \u2248 43%, under 65%", (inner.right, y), "tiny", p.muted, anchor="topright")
+        aim = blit_text(surf, th, "aim \u2248 43%, under 65%", (inner.right, y), "tiny", p.muted, anchor="topright")
+        talked = f"You talked {share:.0%} of the words"
+        if th.font("small", True).size(talked)[0] > aim.left - th.px(12) - inner.x:
+            talked = f"You talked {share:.0%}"
+        blit_text(surf, th, talked, (inner.x, y), "small", p.text, True, max_width=aim.left - th.px(12) - inner.x)
         y += th.line_height("small") + th.px(4)
         track = pygame.Rect(inner.x, y, inner.width, th.px(10))
         bar(surf, track, share, p.good if share <= 0.55 else (p.warn if share <= 0.65 else p.bad), th)
@@ -193,7 +198,8 @@ class ScorecardScreen(Screen):
             x = track.x + int(track.width * mark)
             pygame.draw.line(surf, c, (x, track.y - th.px(3)), (x, track.bottom + th.px(3)), max(1, th.px(2)))
         y = track.bottom + th.px(8)
-        blit_text(surf, th, f"{int(m.get('questions', 0))} questions \u00b7 longest turn "
+        q = int(m.get('questions', 0))
+        blit_text(surf, th, f"{q} question{'s' if q != 1 else ''} \u00b7 longest turn "
                   f"{int(m.get('longest_monologue_words', 0))} words \u00b7 {int(m.get('rep_turns', 0))} turns by you",
                   (inner.x, y), "small", p.muted, max_width=inner.width)
 
@@ -322,7 +328,7 @@ class ReplayScreen(Screen):
         i = max(1, min(self.n, i))
         self.index = i
         s = self.session
-        self.view.sync(s.turns[:i], s.history[:i])
+        self.view.sync(s.turns[:i], s.history[:i], labels=[x.get("by") for x in s.extras[:i]])
         self.view.set_state(s.history[i - 1], animate)
         self.view.highlight = i
         self.view.scroll_to_end()

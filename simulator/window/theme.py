@@ -54,6 +54,17 @@ class Palette:
 
 PALETTE = Palette()
 
+#: The projector variant: near-black ground, white text, brighter accents and
+#: borders, so the call reads from the back of a room (projectors wash out greys).
+PROJECTOR = Palette(
+    bg=(4, 6, 12), surface=(18, 23, 36), raised=(36, 44, 66), sunken=(10, 13, 22), border=(96, 110, 146),
+    text=(255, 255, 255), muted=(206, 213, 228), faint=(160, 170, 192), accent=(92, 184, 255),
+    accent_dim=(34, 92, 158), on_accent=(0, 10, 24), good=(72, 222, 136), warn=(255, 196, 64),
+    bad=(255, 104, 104), buyer_bubble=(42, 50, 76), rep_bubble=(20, 92, 176), focus=(255, 222, 92),
+    shadow=(0, 0, 0))
+#: Text scale of the projector layout (on top of the window's own scaling).
+PROJECTOR_SCALE = 1.5
+
 
 def level_color(goodness: float, p: Palette = PALETTE) -> Color:
     """Red, amber or green for a 0..1 goodness (scores, meters).
@@ -82,9 +93,20 @@ def font_path(bold: bool = False) -> Path:
 class Theme:
     """Fonts, sizes and a small cache of rendered text for one window."""
 
-    def __init__(self, user_scale: float = 1.0, palette: Palette = PALETTE):
+    @classmethod
+    def projector(cls, scale: float = PROJECTOR_SCALE) -> "Theme":
+        """Large type and high contrast, for a room watching a projector.
+
+        >>> t = Theme.projector(); t.resize(1280, 720)
+        >>> t.size("body") > Theme().size("body"), t.p.text
+        (True, (255, 255, 255))
+        """
+        return cls(scale, PROJECTOR, base_scale=scale)
+
+    def __init__(self, user_scale: float = 1.0, palette: Palette = PALETTE, base_scale: float = 1.0):
         self.p = palette
         self.user_scale = user_scale
+        self.base_scale = base_scale  # what Ctrl+0 goes back to
         self.u = 1.0
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
         self._texts: dict[tuple, pygame.Surface] = {}
@@ -103,7 +125,7 @@ class Theme:
     def step_scale(self, direction: int) -> float:
         """Next larger (1) or smaller (-1) text scale; 0 resets."""
         if direction == 0:
-            self.set_scale(1.0)
+            self.set_scale(self.base_scale)
         else:
             near = min(range(len(SCALES)), key=lambda i: abs(SCALES[i] - self.user_scale))
             self.set_scale(SCALES[max(0, min(len(SCALES) - 1, near + direction))])
