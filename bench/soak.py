@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from simulator import library
+from simulator import library, script
 from simulator.session import Session
 from simulator.storage import Database
 
@@ -31,17 +31,7 @@ def rss_mb() -> float:
 
 def scripted_call(scn, lines: list[str], seed: int, store=None) -> Session:
     s = Session(scn, rep=f"soak{seed % 50}", seed=seed, store=store)
-    for line in lines:
-        if s.ended:
-            break
-        if line.startswith("@callback"):
-            if s.state.call < scn.calls:
-                s.callback(3)
-            continue
-        if not s.between_calls:
-            s.say(line)
-    if not s.ended:
-        s.hang_up()
+    script.play(s, lines)
     s.scorecard()
     return s
 

@@ -109,7 +109,9 @@ def play(scenario, rep, seed, difficulty, ui, voice, script, as_json, screenshot
     store = None if no_log else _safe_store(db)  # never loses a call: see storage.SafeStore
     session = Session(scn, rep=rep, seed=seed, difficulty=difficulty, store=store, mode=mode)
     if script:
-        play_script(session, lines)
+        from simulator import script as rep_script
+
+        rep_script.play(session, lines)
         if as_json:
             click.echo(json.dumps(session.to_dict(), indent=2, ensure_ascii=False))
         else:
@@ -139,26 +141,6 @@ def _play_window(scenario, rep, seed, difficulty, mode, voice, script, screensho
                       screenshot=screenshot, store=None if no_log else _safe_store(db))
     except window.WindowError as exc:
         raise UserError(str(exc)) from None
-
-
-def play_script(session, lines: list[str]) -> None:  # noqa: ANN001
-    """Each non-blank line is a rep turn; ``@callback [DAYS]`` starts the next call."""
-    for raw in lines:
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if session.ended:
-            break
-        if line.lower().startswith("@callback"):
-            arg = line[len("@callback"):].strip()
-            if session.state.call < session.scenario.calls:
-                session.callback(int(arg) if arg.isdigit() else None)
-            continue
-        if session.between_calls:
-            continue  # the buyer has hung up; lines until the next @callback go unheard
-        session.say(line)
-    if not session.ended:
-        session.hang_up()
 
 
 @cli.group()
