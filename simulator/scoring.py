@@ -30,6 +30,18 @@ REP, BUYER = "rep", "buyer"
 ACKNOWLEDGE = frozenset({"empathy", "apology", "paraphrase", "thanks"})
 #: Rep moves that push the buyer away.
 DEFLECT = frozenset({"excuse", "brush_off", "pressure", "refuse_escalation"})
+#: A turn that asks the buyer for something or about something engages them; it is not a stall
+#: even when a phrase in it reads like one.
+ENGAGES = frozenset({"ask_for_business", "discovery_question"})
+
+
+def stalls(moves: frozenset[str] | set[str]) -> bool:
+    """A brush-off with nothing in the same turn that engages the buyer.
+
+    >>> stalls({"brush_off"}), stalls({"brush_off", "ask_for_business"})
+    (True, False)
+    """
+    return "brush_off" in moves and not moves & ENGAGES
 #: A question or value between an objection and a concession.
 EXPLORE = frozenset({"discovery_question", "closed_question", "insight", "paraphrase"})
 OWNERSHIP = frozenset({"reassurance", "commitment", "action_plan"})
@@ -386,7 +398,8 @@ def score(turns: Sequence[Turn], weights: Mapping[str, float] | None = None) -> 
     rep_moves = [m for i in call.rep for m in call.moves[i]]
     uses = {m: rep_moves.count(m) for m in set(rep_moves)}
     share = metrics["rep_talk_share_time"] if "rep_talk_share_time" in metrics else metrics["rep_talk_share"]
-    turns_with = {m: sum(1 for i in call.rep if m in call.moves[i]) for m in ("excuse", "pressure", "brush_off")}
+    turns_with = {m: sum(1 for i in call.rep if m in call.moves[i]) for m in ("excuse", "pressure")}
+    turns_with["brush_off"] = sum(1 for i in call.rep if stalls(call.moves[i]))
 
     rapport = 60.0
     rapport += min(12, 6 * uses.get("rapport", 0)) + min(16, 8 * (uses.get("empathy", 0)))
@@ -479,7 +492,7 @@ def _conduct(call: _Call, found: _Findings) -> None:
             found.flag("blame_or_excuse", i, t, 2)
         if "pressure" in moves:
             found.flag("pressure_tactic", i, t, 2)
-        if "brush_off" in moves:
+        if stalls(moves):
             found.flag("brush_off", i, t, 2)
         if t.call in rejected:
             p = call.prev_buyer[i]
@@ -801,6 +814,7 @@ def _metrics(call: _Call) -> dict[str, float]:
     rep_timed = bool(rep) and all(secs[i] is not None for i in rep)
     if rep_timed:
         rep_secs = sum(secs[i] or 0.0 for i in rep)
+        metrics["rep_speaking_seconds"] = round(rep_secs, 1)
         metrics["longest_monologue_seconds"] = round(max(secs[i] or 0.0 for i in rep), 1)
         metrics["words_per_minute"] = round(rep_words / rep_secs * 60, 1) if rep_secs >= 1.0 else 0.0
         if all(x is not None for x in secs):
