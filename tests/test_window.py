@@ -23,6 +23,7 @@ from simulator.window import App, coach, play_script  # noqa: E402
 from simulator.window.hooks import NO_MIC, discover, heard  # noqa: E402
 from simulator.window.theme import Theme, font_path, wrap  # noqa: E402
 from simulator.window.widgets import LineEdit, paste_text  # noqa: E402
+from window_helpers import assert_laid_out, click, colours, key, pump, screenshots, type_text  # noqa: E402
 
 SIZES = [(1280, 720), (1920, 1080)]
 RULES = [
@@ -78,67 +79,11 @@ def make_app(tmp_path: Path, db: Database):
         app.close()
 
 
-# -- helpers: events as a user makes them ------------------------------------------------
-
-def pump(app: App, n: int = 3) -> None:
-    for _ in range(n):
-        app.step(block=False)
-
-
-def key(app: App, k: int, mod: int = 0, up: bool = True) -> None:
-    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode="", scancode=0))
-    if up:
-        pygame.event.post(pygame.event.Event(pygame.KEYUP, key=k, mod=mod, unicode="", scancode=0))
-    pump(app)
-
-
-def type_text(app: App, text: str, enter: bool = False) -> None:
-    pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=text))
-    pump(app)
-    if enter:
-        key(app, pygame.K_RETURN)
-
-
-def click(app: App, pos: tuple[int, int]) -> None:
-    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=pos))
-    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, button=1, pos=pos))
-    pump(app)
-
-
-def colours(path: Path) -> int:
-    """Distinct colours in a PNG (a blank or broken screen has very few)."""
-    import numpy as np
-
-    arr = pygame.surfarray.array3d(pygame.image.load(str(path)))
-    flat = arr.reshape(-1, 3)
-    return len(np.unique(flat[:: max(1, len(flat) // 200_000)], axis=0))
-
+# -- helpers ---------------------------------------------------------------------------
 
 def shoot(app: App, folder: Path, name: str) -> list[Path]:
     """Screenshots of the current screen at both sizes, each checked non-blank."""
-    out = []
-    for w, h in SIZES:
-        app.resize(w, h)
-        app.settle()
-        pump(app, 2)
-        path = app.screenshot(folder / f"{name}-{w}x{h}.png")
-        assert pygame.image.load(str(path)).get_size() == (w, h)
-        assert colours(path) > 60, f"{path.name} looks blank"
-        out.append(path)
-    app.resize(*SIZES[0])
-    return out
-
-
-def assert_laid_out(app: App) -> None:
-    """Every visible button is inside the window and no two overlap."""
-    w, h = app.size
-    shown = [b for b in app.screen.buttons.values() if b.visible]
-    for b in shown:
-        assert b.rect.width > 0 and b.rect.left >= 0 and b.rect.top >= 0, b.key
-        assert b.rect.right <= w and b.rect.bottom <= h, (b.key, b.rect, app.size)
-    for i, a in enumerate(shown):
-        for b in shown[i + 1:]:
-            assert not a.rect.colliderect(b.rect), (a.key, b.key)
+    return screenshots(app, SIZES, lambda w, h: folder / f"{name}-{w}x{h}.png")
 
 
 # -- the screens ------------------------------------------------------------------------

@@ -18,6 +18,8 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 
 from conftest import salesim  # noqa: E402
+import window_helpers as helpers  # noqa: E402
+from window_helpers import assert_laid_out, key, pump, screenshots  # noqa: E402
 from simulator import library  # noqa: E402
 from simulator import workshop as ws  # noqa: E402
 from simulator.session import Session  # noqa: E402
@@ -105,55 +107,18 @@ def open_it(windows: list, progress: ws.Progress, db: Database, size=(1280, 720)
 
 # -- events as the room makes them --------------------------------------------------------------------
 
-def pump(app, n: int = 3) -> None:
-    for _ in range(n):
-        app.step(block=False)
-
-
-def key(app, k: int, mod: int = 0) -> None:
-    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode="", scancode=0))
-    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=k, mod=mod, unicode="", scancode=0))
-    pump(app)
-
-
 def type_text(app, text: str, enter: bool = True) -> None:
-    pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=text))
-    pump(app)
-    if enter:
-        key(app, pygame.K_RETURN)
+    helpers.type_text(app, text, enter)
 
 
 def shoot(app, folder: Path, name: str) -> list[Path]:
     """Screenshots at both sizes, each checked non-blank and laid out; copied to $SALESIM_SHOTS when set."""
-    import numpy as np
-
-    out = []
-    for w, h in SIZES:
-        app.resize(w, h)
-        app.settle()
-        pump(app, 2)
-        assert_laid_out(app)
-        path = app.screenshot(folder / f"workshop-{name}-{w}x{h}.png")
-        arr = pygame.surfarray.array3d(pygame.image.load(str(path))).reshape(-1, 3)
-        assert len(np.unique(arr[:: max(1, len(arr) // 200_000)], axis=0)) > 60, f"{path.name} looks blank"
-        if os.environ.get("SALESIM_SHOTS"):
-            Path(os.environ["SALESIM_SHOTS"]).mkdir(parents=True, exist_ok=True)
+    out = screenshots(app, SIZES, lambda w, h: folder / f"workshop-{name}-{w}x{h}.png", laid_out=True)
+    if os.environ.get("SALESIM_SHOTS"):
+        Path(os.environ["SALESIM_SHOTS"]).mkdir(parents=True, exist_ok=True)
+        for path in out:
             shutil.copy(path, Path(os.environ["SALESIM_SHOTS"]) / path.name)
-        out.append(path)
-    app.resize(*SIZES[0])
     return out
-
-
-def assert_laid_out(app) -> None:
-    """Every visible button is inside the window and no two overlap."""
-    w, h = app.size
-    shown = [b for b in app.screen.buttons.values() if b.visible]
-    for b in shown:
-        assert b.rect.width > 0 and b.rect.left >= 0 and b.rect.top >= 0, b.key
-        assert b.rect.right <= w and b.rect.bottom <= h, (b.key, b.rect, app.size)
-    for i, a in enumerate(shown):
-        for b in shown[i + 1:]:
-            assert not a.rect.colliderect(b.rect), (app.screen.name, a.key, b.key)
 
 
 def play_hot_seat(run, name: str, lines: list[str]):

@@ -52,24 +52,22 @@ def play_script(call: Any, lines: Sequence[str], end: bool = True) -> None:
     and before the next ``@callback`` go unheard. With ``end`` the call is ended
     and the scorecard shown.
     """
+    from simulator.script import steps
+
     app = call.app
     app.wait_ready()
     session = call.session
-    for raw in lines:
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
+    for kind, value in steps(lines):
         if session.ended:
             break
-        if line.lower().startswith("@callback"):
-            arg = line[len("@callback"):].strip()
+        if kind == "callback":
             if session.state.call < session.scenario.calls:
-                call.days = int(arg) if arg.isdigit() else session.scenario.callback.after_days
+                call.days = value if value is not None else session.scenario.callback.after_days
                 call.do_callback()
             continue
         if session.between_calls:
             continue
-        call.edit.set(line)
+        call.edit.set(value)
         call.send()
         app.step(block=False)
     if end:

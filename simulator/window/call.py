@@ -483,10 +483,7 @@ class CallScreen(Screen):
     def layout(self, w: int, h: int) -> None:
         super().layout(w, h)
         th = self.theme
-        m = th.px(20)
-        gap = th.px(14)
-        header_h = max(th.px(64), th.line_height("h2") + th.line_height("small") + th.px(20))
-        header = pygame.Rect(m, m, w - 2 * m, header_h)
+        m, gap, header = self.frame(w)
         grow = 1.0 + 0.5 * (th.user_scale - 1.0)  # bigger text: a wider buyer panel
         left_w = max(th.px(260), min(int(w * 0.28 * grow), th.px(420) * grow, int(w * 0.4)))
         body_top = header.bottom + gap

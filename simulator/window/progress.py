@@ -20,7 +20,7 @@ from simulator.window.callview import ending_label
 from simulator.window.scorecard import skill_name
 from simulator.window.screen import Screen
 from simulator.window.theme import level_color, mix
-from simulator.window.widgets import Button, bar, blit_text, panel, paragraph, row_layout
+from simulator.window.widgets import Button, bar, blit_text, panel, panel_inner, paragraph, row_layout
 
 if TYPE_CHECKING:
     from simulator.window.app import App
@@ -95,8 +95,7 @@ class ProgressScreen(Screen):
     def layout(self, w: int, h: int) -> None:
         super().layout(w, h)
         th = self.theme
-        m, gap = th.px(20), th.px(14)
-        self.header = pygame.Rect(m, m, w - 2 * m, max(th.px(64), th.line_height("h2") + th.line_height("small") + th.px(20)))
+        m, gap, self.header = self.frame(w)
         bh = Button.height(th)
         row_layout([self.buttons["new"], self.buttons["back"]], th, self.header.right - th.px(14),
                    self.header.centery - bh // 2)
@@ -188,10 +187,7 @@ class ProgressScreen(Screen):
 
     def _draw_skills(self, surf: pygame.Surface) -> None:
         th, p = self.theme, self.theme.p
-        r = self.skills_rect
-        panel(surf, r, th)
-        pad = th.px(18)
-        inner = r.inflate(-2 * pad, -2 * pad)
+        inner = panel_inner(surf, self.skills_rect, th, th.px(18))
         blit_text(surf, th, f"Skills, last {RECENT} calls", (inner.x, inner.y), "label", p.text, True)
         skills = self.stats["skills"]
         if not skills:
@@ -219,10 +215,7 @@ class ProgressScreen(Screen):
 
     def _draw_recent(self, surf: pygame.Surface) -> None:
         th, p = self.theme, self.theme.p
-        r = self.recent_rect
-        panel(surf, r, th)
-        pad = th.px(18)
-        inner = r.inflate(-2 * pad, -2 * pad)
+        inner = panel_inner(surf, self.recent_rect, th, th.px(18))
         blit_text(surf, th, "Recent calls", (inner.x, inner.y), "label", p.text, True)
         y = inner.y + th.line_height("label") + th.px(6)
         rows = self.stats["recent_calls"]

@@ -16,8 +16,8 @@ from simulator.window.callview import CallView, ending_label
 from simulator.window.coach import rule_title
 from simulator.window.screen import Screen
 from simulator.window.theme import Color, level_color, mix
-from simulator.window.widgets import (Button, bar, blit_text, chip, fade_edge, panel, paragraph,
-                                      paragraph_height, row_layout)
+from simulator.window.widgets import (Button, bar, blit_text, chip, fade_edge, panel, panel_inner, paragraph,
+                                      paragraph_height, row_layout, title_block)
 
 if TYPE_CHECKING:
     from simulator.session import Session
@@ -101,11 +101,8 @@ class ScorecardScreen(Screen):
     def layout(self, w: int, h: int) -> None:
         super().layout(w, h)
         th = self.theme
-        m, gap = th.px(20), th.px(14)
-        self.header = pygame.Rect(m, m, w - 2 * m, max(th.px(64), th.line_height("h2") + th.line_height("small") + th.px(20)))
-        bh = Button.height(th)
-        row_y = h - m - bh
-        row_layout([self.buttons[k] for k in ("replay", "again", "new", "progress")], th, w - m, row_y)
+        m, gap, self.header = self.frame(w)
+        row_y, _ = self.button_row(("replay", "again", "new", "progress"), w, h)
         top = self.header.bottom + gap
         left_w = max(th.px(330), min(int(w * 0.38), th.px(560)))
         self.skills_rect = pygame.Rect(m, top, left_w, row_y - gap - top)
@@ -127,22 +124,14 @@ class ScorecardScreen(Screen):
                    color, role="label", anchor="midright")
         turns = len(s.turns)
         sub = f"{self.scn.title} \u00b7 {self.scn.persona.name} \u00b7 {turns} turns \u00b7 {s.difficulty} \u00b7 seed {s.seed}"
-        width = out.left - self.header.x - 2 * pad
-        t_img = th.text(th.fit(self.title, "h2", width, True), "h2", p.text, True)
-        s_img = th.text(th.fit(sub, "small", width), "small", p.muted)
-        y = self.header.centery - (t_img.get_height() + s_img.get_height()) // 2
-        surf.blit(t_img, (self.header.x + pad, y))
-        surf.blit(s_img, (self.header.x + pad, y + t_img.get_height()))
+        title_block(surf, th, self.header, self.title, sub, out.left)
         self._draw_skills(surf)
         self._draw_notes(surf)
         self.draw_buttons(surf)
 
     def _draw_skills(self, surf: pygame.Surface) -> None:
         th, p = self.theme, self.theme.p
-        r = self.skills_rect
-        panel(surf, r, th)
-        pad = th.px(20)
-        inner = r.inflate(-2 * pad, -2 * pad)
+        inner = panel_inner(surf, self.skills_rect, th, th.px(20))
         scores = self.card.scores
         overall = int(scores.get("overall", 0))
         col = level_color(overall / 100, p)
@@ -264,9 +253,7 @@ class ScorecardScreen(Screen):
     def _draw_notes(self, surf: pygame.Surface) -> None:
         th, p = self.theme, self.theme.p
         r = self.notes_rect
-        panel(surf, r, th)
-        pad = th.px(18)
-        inner = r.inflate(-2 * pad, -2 * pad)
+        inner = panel_inner(surf, r, th, th.px(18))
         inner.width -= th.px(8)
         key = (inner.width, th.u, th.user_scale)
         if key != self._notes_key:
@@ -397,9 +384,7 @@ class ReplayScreen(Screen):
     def layout(self, w: int, h: int) -> None:
         super().layout(w, h)
         th = self.theme
-        m, gap = th.px(20), th.px(14)
-        header_h = max(th.px(64), th.line_height("h2") + th.line_height("small") + th.px(20))
-        header = pygame.Rect(m, m, w - 2 * m, header_h)
+        m, gap, header = self.frame(w)
         grow = 1.0 + 0.5 * (th.user_scale - 1.0)
         left_w = max(th.px(260), min(int(w * 0.28 * grow), th.px(420) * grow, int(w * 0.4)))
         top = header.bottom + gap

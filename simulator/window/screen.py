@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
-from simulator.window.widgets import Button, Segmented
+from simulator.window.widgets import Button, Segmented, row_layout
 
 if TYPE_CHECKING:
     from simulator.window.app import App
@@ -129,6 +129,33 @@ class Screen:
                     self.focus = key
                     self.app.invalidate()
                     return
+
+    # -- shared layout -------------------------------------------------------------------
+    def margins(self) -> tuple[int, int]:
+        """The outer margin and the gap between panels, in pixels."""
+        return self.theme.px(20), self.theme.px(14)
+
+    def header_height(self) -> int:
+        """The height of a screen's header panel: a title and a line under it."""
+        th = self.theme
+        return max(th.px(64), th.line_height("h2") + th.line_height("small") + th.px(20))
+
+    def header_rect(self, w: int) -> pygame.Rect:
+        """The header panel across the top of a window ``w`` wide."""
+        m = self.margins()[0]
+        return pygame.Rect(m, m, w - 2 * m, self.header_height())
+
+    def frame(self, w: int) -> tuple[int, int, pygame.Rect]:
+        """The margin, the gap between panels and the header rectangle, for a window ``w`` wide."""
+        m, gap = self.margins()
+        return m, gap, self.header_rect(w)
+
+    def button_row(self, keys: tuple[str, ...] | list[str], w: int, h: int) -> tuple[int, int]:
+        """Lay the buttons ``keys`` out right-aligned along the bottom: (the row's top, its left end)."""
+        th = self.theme
+        m = self.margins()[0]
+        row_y = h - m - Button.height(th)
+        return row_y, row_layout([self.buttons[k] for k in keys], th, w - m, row_y)
 
     def draw_buttons(self, surf: pygame.Surface) -> None:
         for key, b in self.buttons.items():

@@ -351,8 +351,10 @@ class StartScreen(Screen):
         x = r.x + pad + side + th.px(14)
         width = r.right - pad - x
         y = r.y + pad
-        blit_text(surf, th, scn.title, (x, y), "h3", p.text, True, max_width=width)
-        y += th.line_height("h3")
+        # a long title steps down a size rather than being cut short
+        role = next((r for r in ("h3", "body") if th.font(r, True).size(scn.title)[0] <= width), "small")
+        blit_text(surf, th, scn.title, (x, y), role, p.text, True, max_width=width)
+        y += th.line_height(role) + (th.line_height("h3") - th.line_height(role)) // 2
         persona = scn.persona
         who = " \u00b7 ".join(v for v in (persona.name, persona.role) if v)
         blit_text(surf, th, who, (x, y), "small", p.accent, max_width=width)

@@ -167,6 +167,23 @@ def panel(surf: pygame.Surface, rect: pygame.Rect, theme: Theme, color: Color | 
         pygame.draw.rect(surf, border, rect, width=max(1, theme.px(1)), border_radius=r)
 
 
+def panel_inner(surf: pygame.Surface, rect: pygame.Rect, theme: Theme, pad: int, **kw) -> pygame.Rect:
+    """Draw a :func:`panel` (``kw`` go to it) and return the room inside it, ``pad`` pixels in on every side."""
+    panel(surf, rect, theme, **kw)
+    return rect.inflate(-2 * pad, -2 * pad)
+
+
+def title_block(surf: pygame.Surface, theme: Theme, r: pygame.Rect, title: str, sub: str, right: int) -> None:
+    """A header's title and the muted line under it, centred in ``r`` and fitted to end before ``right``."""
+    pad = theme.px(18)
+    width = right - r.x - 2 * pad
+    t_img = theme.text(theme.fit(title, "h2", width, True), "h2", theme.p.text, True)
+    s_img = theme.text(theme.fit(sub, "small", width), "small", theme.p.muted)
+    y = r.centery - (t_img.get_height() + s_img.get_height()) // 2
+    surf.blit(t_img, (r.x + pad, y))
+    surf.blit(s_img, (r.x + pad, y + t_img.get_height()))
+
+
 def focus_ring(surf: pygame.Surface, rect: pygame.Rect, theme: Theme, radius: int | None = None) -> None:
     g = max(2, theme.px(3))
     r = (theme.px(10) if radius is None else radius) + g

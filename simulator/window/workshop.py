@@ -40,7 +40,8 @@ from simulator.window.callview import clock_text, ending_label
 from simulator.window.scorecard import ReplayScreen, ScorecardScreen, skill_name
 from simulator.window.screen import Screen, ctrl
 from simulator.window.theme import Color, Theme, level_color
-from simulator.window.widgets import Button, bar, blit_text, chip, panel, paragraph, paragraph_height, row_layout
+from simulator.window.widgets import (Button, bar, blit_text, chip, panel, panel_inner, paragraph, paragraph_height,
+                                      title_block)
 
 if TYPE_CHECKING:
     from simulator.session import Session
@@ -223,12 +224,8 @@ class LobbyScreen(Screen):
 
     def layout(self, w: int, h: int) -> None:
         super().layout(w, h)
-        th = self.theme
-        m, gap = th.px(20), th.px(14)
-        self.header = pygame.Rect(m, m, w - 2 * m, max(th.px(64), th.line_height("h2") + th.line_height("small") + th.px(20)))
-        bh = Button.height(th)
-        row_y = h - m - bh
-        row_layout([self.buttons[k] for k in ("board", "start")], th, w - m, row_y)
+        m, gap, self.header = self.frame(w)
+        row_y, _ = self.button_row(("board", "start"), w, h)
         top = self.header.bottom + gap
         body_h = row_y - gap - top
         left_w = int((w - 2 * m - gap) * 0.56)
@@ -291,10 +288,7 @@ class LobbyScreen(Screen):
 
     def _draw_roster(self, surf: pygame.Surface) -> None:
         th, p = self.theme, self.theme.p
-        r = self.roster_rect
-        panel(surf, r, th)
-        pad = th.px(20)
-        inner = r.inflate(-2 * pad, -2 * pad)
+        inner = panel_inner(surf, self.roster_rect, th, th.px(20))
         run = self.run
         blit_text(surf, th, "ROSTER", (inner.x, inner.y), "label", p.accent, True)
         y = inner.y + th.line_height("label") + th.px(8)
@@ -583,11 +577,8 @@ class WorkshopScorecard(ScorecardScreen):
 
     def layout(self, w: int, h: int) -> None:
         super().layout(w, h)
-        th = self.theme
-        m = th.px(20)
-        row_y = h - m - Button.height(th)
         if "next" in self.buttons:
-            row_layout([self.buttons[k] for k in ("replay", "moments", "next")], th, w - m, row_y)
+            self.button_row(("replay", "moments", "next"), w, h)
 
     def on_event(self, e: pygame.event.Event) -> bool:
         if e.type == pygame.KEYDOWN and not e.mod & (pygame.KMOD_CTRL | pygame.KMOD_META | pygame.KMOD_ALT):
@@ -777,11 +768,9 @@ class LeaderboardScreen(Screen):
     def layout(self, w: int, h: int) -> None:
         super().layout(w, h)
         th = self.theme
-        m, gap = th.px(20), th.px(14)
-        self.header = pygame.Rect(m, m, w - 2 * m, max(th.px(64), th.line_height("h2") + th.line_height("small") + th.px(20)))
+        m, gap, self.header = self.frame(w)
         bh = Button.height(th)
-        row_y = h - m - bh
-        left_end = row_layout([self.buttons[k] for k in ("back", "close")], th, w - m, row_y)
+        row_y, left_end = self.button_row(("back", "close"), w, h)
         top = self.header.bottom + gap
         body_h = row_y - gap - top
         left_w = int((w - 2 * m - gap) * 0.52)
@@ -807,10 +796,7 @@ class LeaderboardScreen(Screen):
 
     def _draw_board(self, surf: pygame.Surface) -> None:
         th, p = self.theme, self.theme.p
-        r = self.board_rect
-        panel(surf, r, th)
-        pad = th.px(20)
-        inner = r.inflate(-2 * pad, -2 * pad)
+        inner = panel_inner(surf, self.board_rect, th, th.px(20))
         y = inner.y
         if self.team is not None:
             t = self.team
@@ -893,10 +879,7 @@ class LeaderboardScreen(Screen):
 
     def _draw_skills(self, surf: pygame.Surface) -> None:
         th, p = self.theme, self.theme.p
-        r = self.skill_rect
-        panel(surf, r, th)
-        pad = th.px(20)
-        inner = r.inflate(-2 * pad, -2 * pad)
+        inner = panel_inner(surf, self.skill_rect, th, th.px(20))
         blit_text(surf, th, "BEST AT EACH SKILL", (inner.x, inner.y), "label", p.accent, True)
         y = inner.y + th.line_height("label") + th.px(8)
         skills = self.skills()
@@ -949,19 +932,13 @@ class LeaderboardScreen(Screen):
 def draw_title(surf: pygame.Surface, th: Theme, r: pygame.Rect, title: str, sub: str,
                chips: Sequence[tuple[str, Color, bool]] = ()) -> None:
     """A header panel: a title, a muted line under it, chips on the right."""
-    p = th.p
     panel(surf, r, th)
     pad = th.px(18)
     right = r.right - pad
     for label, color, filled in reversed(chips):
         c = chip(surf, th, label, (right, r.centery), color, anchor="midright", outline=not filled, role="label")
         right = c.left - th.px(8)
-    width = right - r.x - 2 * pad
-    t_img = th.text(th.fit(title, "h2", width, True), "h2", p.text, True)
-    s_img = th.text(th.fit(sub, "small", width), "small", p.muted)
-    y = r.centery - (t_img.get_height() + s_img.get_height()) // 2
-    surf.blit(t_img, (r.x + pad, y))
-    surf.blit(s_img, (r.x + pad, y + t_img.get_height()))
+    title_block(surf, th, r, title, sub, right)
 
 
 # -- opening the window -----------------------------------------------------------------------------
