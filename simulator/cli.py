@@ -74,12 +74,13 @@ def cli(ctx: click.Context) -> None:
 @click.option("--gui", "ui", flag_value="gui", help="Play in the window.")
 @click.option("--voice/--no-voice", default=None, help="Buyer speaks aloud (window and console).")
 @click.option("--script", type=click.Path(dir_okay=False), help="Play rep turns from a file, one per line.")
+@click.option("--audio-script", type=click.Path(file_okay=False), help="Play rep turns from a folder of WAV files, in name order.")
 @click.option("--json", "as_json", is_flag=True, help="Print the call as JSON (with --script).")
 @click.option("--screenshot", type=click.Path(dir_okay=False), help="With --gui --script: save the scorecard screen.")
 @click.option("--mode", type=click.Choice(["practice", "assessment"]), default="practice")
 @click.option("--db", default=None, help="Score log database URL (default: SALESIM_DB or a local SQLite file).")
 @click.option("--no-log", is_flag=True, help="Do not write this call to the score log.")
-def play(scenario, rep, seed, difficulty, ui, voice, script, as_json, screenshot, mode, db, no_log):  # noqa: ANN001
+def play(scenario, rep, seed, difficulty, ui, voice, script, audio_script, as_json, screenshot, mode, db, no_log):  # noqa: ANN001
     """One practice call."""
     from rich.console import Console
 
@@ -88,7 +89,18 @@ def play(scenario, rep, seed, difficulty, ui, voice, script, as_json, screenshot
 
     if screenshot and not (ui == "gui" and script):
         raise click.UsageError("--screenshot needs --gui and --script")
-    if ui is None and not script:
+    if script and audio_script:
+        raise click.UsageError("use --script or --audio-script, not both")
+    if audio_script:
+        if ui == "gui":
+            raise click.UsageError("--audio-script plays in the terminal; drop --gui")
+        from simulator.voice import shell as voice_shell
+
+        try:
+            voice_shell.check_audio_script(audio_script)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    if ui is None and not script and not audio_script:
         if has_display():
             ui = "gui"
         else:
@@ -108,10 +120,13 @@ def play(scenario, rep, seed, difficulty, ui, voice, script, as_json, screenshot
     scn = _scenario(scenario or "angry-customer")
     store = None if no_log else _safe_store(db)  # never loses a call: see storage.SafeStore
     session = Session(scn, rep=rep, seed=seed, difficulty=difficulty, store=store, mode=mode)
-    if script:
+    if script or audio_script:
         from simulator import script as rep_script
 
-        rep_script.play(session, lines)
+        if audio_script:
+            _play_audio_script(session, audio_script, voice)
+        else:
+            rep_script.play(session, lines)
         if as_json:
             click.echo(json.dumps(session.to_dict(), indent=2, ensure_ascii=False))
         else:
@@ -121,7 +136,38 @@ def play(scenario, rep, seed, difficulty, ui, voice, script, as_json, screenshot
                 con.print(f"[bold]{who}:[/] {t.text}", highlight=False)
             text_console.print_scorecard(con, session.scorecard(), session.outcome)
         return
+    if voice:
+        from simulator.voice.shell import ConsoleVoice
+
+        spoken = ConsoleVoice(session, Console())
+        try:
+            text_console.run(session, read=spoken.read)
+        finally:
+            spoken.close()
+        return
     text_console.run(session)
+
+
+def _play_audio_script(session, folder, voice) -> None:  # noqa: ANN001
+    """``play --audio-script DIR``: each recording is a rep turn (simulator/voice/shell.py)."""
+    from simulator.voice import shell as voice_shell
+
+    speaker = None
+    if voice:
+        from simulator.voice.speaker import Speaker
+
+        speaker = Speaker(dict(session.scenario.persona.voice or {}))
+        if not speaker.enabled:
+            click.echo(f"salesim: {speaker.reason}", err=True)
+            speaker = None
+    try:
+        voice_shell.play_audio_script(session, folder, speaker, note=lambda m: click.echo(f"salesim: {m}", err=True))
+    except ValueError as exc:
+        session.abandon()
+        raise UserError(str(exc)) from None
+    finally:
+        if speaker is not None:
+            speaker.close()
 
 
 def _play_window(scenario, rep, seed, difficulty, mode, voice, script, screenshot, db, no_log) -> None:  # noqa: ANN001
@@ -221,10 +267,13 @@ def scenarios_schema() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--explain", is_flag=True, help="Show which words drove each move.")
 @click.option("--buyer", is_flag=True, help="Read buyer lines instead of rep lines.")
-def classify(texts, jsonl, as_json, explain, buyer):  # noqa: ANN001
+@click.option("--audio", is_flag=True, help="Each argument is a WAV file: recognise its speech offline, then its moves.")
+def classify(texts, jsonl, as_json, explain, buyer, audio):  # noqa: ANN001
     """The moves in each TEXT."""
     from simulator import recognizer
 
+    if audio:
+        return _classify_audio(texts, as_json, jsonl or buyer or explain)
     side = "buyer" if buyer else "rep"
     rec = recognizer.get(side)
     if jsonl:
@@ -254,6 +303,25 @@ def classify(texts, jsonl, as_json, explain, buyer):  # noqa: ANN001
         click.echo(f"{', '.join(r['moves']) or '(no move)'}\t{r['text']}")
         for move, terms in r.get("explain", {}).items():
             click.echo(f"    {move}: " + ", ".join(f"{t!r} {w:+.2f}" for t, w in terms))
+
+
+def _classify_audio(files, as_json, bad_option) -> None:  # noqa: ANN001
+    """``classify --audio WAV...``: offline speech recognition, then moves (simulator/voice/shell.py)."""
+    from simulator.voice import shell as voice_shell
+
+    if bad_option:
+        raise click.UsageError("--audio takes WAV files and --json only")
+    if not files:
+        raise click.UsageError("give one or more WAV files with --audio")
+    try:
+        rows = voice_shell.classify_audio(files)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(rows if len(rows) > 1 else rows[0], indent=2, ensure_ascii=False))
+        return
+    for r in rows:
+        click.echo(f"{', '.join(r['moves']) or '(no move)'}\t{r['text'] or '(no speech)'}\t[{r['file']}, {r['seconds']:.1f} s]")
 
 
 def _ordered(moves) -> list[str]:  # noqa: ANN001

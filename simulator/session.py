@@ -83,10 +83,14 @@ class Session:
         self.status = "in_progress"
         self.outcome: str | None = None
         self.result: str | None = None
+        #: seconds of talk so far (spoken rep turns in real time, the rest estimated);
+        #: it stamps turns with start/end so delivery metrics by time appear for spoken calls
+        self.clock = 0.0
         self.state, reply = engine.start(scenario, self.rng, difficulty)
         if store is not None:
             store.begin(self)
-        self._add(Turn("buyer", reply.text, sort_moves(reply.buyer_moves), self.state.snapshot(), call=1), {})
+        self._add(Turn("buyer", reply.text, sort_moves(reply.buyer_moves), self.state.snapshot(), call=1,
+                       **self._span(reply.text)), {})
 
     # -- reading ------------------------------------------------------------
     @property
@@ -114,12 +118,14 @@ class Session:
         text = " ".join(text.split())
         found = self.moves_of(text) if moves is None else moves
         state, reply = engine.step(self.scenario, self.state, RepTurn(text, frozenset(found), seconds), self.rng)
-        rep_turn = Turn("rep", text, sort_moves(found), None, call=self.state.call, interrupted=interrupted)
+        rep_turn = Turn("rep", text, sort_moves(found), None, call=self.state.call, interrupted=interrupted,
+                        **self._span(text, seconds, rep=True))
         extra = {"by": speaker_label} if speaker_label else {}
         self._add(rep_turn, extra)
         self.state = state
         buyer_moves = reply.buyer_moves or tuple(self._recognize_buyer([reply.text])[0])
-        buyer_turn = Turn("buyer", reply.text, sort_moves(buyer_moves), state.snapshot(), call=state.call)
+        buyer_turn = Turn("buyer", reply.text, sort_moves(buyer_moves), state.snapshot(), call=state.call,
+                          **self._span(reply.text))
         self._add(buyer_turn, {"deltas": {k: dict(v) for k, v in reply.deltas.items()},
                                "answered": reply.answered, "dodged": reply.dodged})
         if reply.ending is not None and not self.can_call_back_after(reply):
@@ -137,7 +143,8 @@ class Session:
             raise ValueError(f"{self.scenario.title} has no further call")
         self.state, reply = engine.callback(self.scenario, self.state, self.rng, days)
         snap = {**self.state.snapshot(), "commitment": self.state.commitment, "day": self.state.day}
-        turn = Turn("buyer", reply.text, sort_moves(reply.buyer_moves), snap, call=self.state.call)
+        turn = Turn("buyer", reply.text, sort_moves(reply.buyer_moves), snap, call=self.state.call,
+                    **self._span(reply.text))
         self._add(turn, {"callback_days": self.state.day})
         return turn
 
@@ -154,7 +161,8 @@ class Session:
             return None
         self.state, reply = engine.hang_up(self.scenario, self.state)
         moves = reply.buyer_moves or tuple(self._recognize_buyer([reply.text])[0])
-        turn = Turn("buyer", reply.text, sort_moves(moves), self.state.snapshot(), call=self.state.call)
+        turn = Turn("buyer", reply.text, sort_moves(moves), self.state.snapshot(), call=self.state.call,
+                    **self._span(reply.text))
         self._add(turn, {"ending": reply.ending.id if reply.ending else None})
         assert reply.ending is not None
         self._close("complete", reply.ending.id, reply.ending.result)
@@ -173,6 +181,7 @@ class Session:
             raise ValueError("nothing to take back")
         del self.turns[-2:], self.extras[-2:], self.history[-2:]
         self.state = self.history[-1]
+        self.clock = self.turns[-1].end if self.turns[-1].end is not None else self.clock
         self.rng = random.Random(f"{self.seed}:{len(self.turns)}:rewind")
 
     # -- results ------------------------------------------------------------
@@ -198,6 +207,20 @@ class Session:
                 for t, x in zip(self.turns, self.extras)
             ],
         }
+
+    def _span(self, text: str, seconds: float | None = None, rep: bool = False) -> dict:
+        """Start and end of the next turn on the session clock.
+
+        Buyer turns and spoken rep turns (``seconds`` given) are stamped; a typed rep
+        turn is not (it has no real duration), but the clock still moves on by its
+        estimated speaking time.
+        """
+        spoken = seconds is not None and seconds >= 0
+        length = float(seconds) if spoken else engine.speaking_seconds(self.scenario, text)
+        start = self.clock
+        self.clock = start + length
+        stamped = spoken or not rep
+        return {"start": round(start, 3), "end": round(self.clock, 3)} if stamped else {}
 
     def _add(self, turn: Turn, extra: dict) -> None:
         self.turns.append(turn)

@@ -456,6 +456,28 @@ def test_push_to_talk_with_a_listener_and_barge_in(make_app) -> None:
     assert spk.said[-1] == call.session.turns[-1].text
 
 
+def test_microphone_vanishing_mid_call_leaves_typing(make_app) -> None:
+    class Unplugged(FakeListener):
+        def poll(self):
+            if self.state == "done":
+                raise RuntimeError("the microphone stopped: [Errno -9996] Invalid input device")
+            return None
+
+    app = make_app(listener=Unplugged(), speaker=FakeSpeaker())
+    call = app.start_call("angry-customer", seed=1, rep="Ana")
+    before = len(call.session.turns)
+    key(app, pygame.K_SPACE, up=False)
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=pygame.K_SPACE, mod=0))
+    pump(app, 4)
+    assert app.listener is None and not call.buttons["talk"].visible
+    assert call.notice is not None and "microphone stopped" in call.notice[0].lower()
+    assert len(call.session.turns) == before  # nothing half-heard was sent
+    type_text(app, "I'm sorry, let me fix this now.")
+    key(app, pygame.K_RETURN)
+    pump(app, 4)
+    assert call.session.turns[before].text == "I'm sorry, let me fix this now."
+
+
 def test_without_a_microphone_the_window_says_type_instead(make_app) -> None:
     app = make_app()
     call = app.start_call("angry-customer", seed=1, rep="Ana")

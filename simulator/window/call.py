@@ -451,8 +451,12 @@ class CallScreen(Screen):
         if self.recognising and lst is not None:
             try:
                 got = heard(lst.poll())
-            except Exception:  # noqa: BLE001
-                got = ("", None)
+            except Exception as exc:  # noqa: BLE001 - the microphone went away: the rep types from now on
+                self.recognising, got = False, None
+                self.app.listener = None
+                self.toast(f"The microphone stopped ({exc}). Type instead.", self.theme.p.warn)
+                self._buttons()
+                self.layout(self.w, self.h)
             if got is not None:
                 self.recognising = False
                 text, seconds = got
