@@ -33,7 +33,7 @@ from simulator import corpus, paths
 from simulator.moves import BUYER_MOVES, REP_MOVES
 
 #: Bumped whenever features or training change, so old caches are not reused.
-MODEL_VERSION = "4"
+MODEL_VERSION = "5"
 #: Longer input is cut to this many characters before anything else happens.
 MAX_CHARS = 2000
 #: A sentence of a longer turn counts on its own when its margin clears the threshold by this much.
@@ -44,12 +44,14 @@ CHAR_NGRAMS = (2, 5)
 TOKEN_PATTERN = r"(?u)\b\w[\w']*\b|[?!]"
 _TOKEN = re.compile(TOKEN_PATTERN)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_QUOTES = str.maketrans({"!": ".", "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 _SPACE = re.compile(r"\s+")
 
 
 def normalize(text: str) -> str:
     """Lower case, straight quotes, no control characters, at most MAX_CHARS.
+
+    "!" reads as "." (an exclamation mark says how, not what: no move hangs on it).
 
     >>> normalize("  I\u2019ll CALL\\x00 you  ")
     "i'll call you"
