@@ -1,6 +1,6 @@
 """Move recognition: which moves an utterance carries, read by a linear model.
 
-Training uses scikit-learn: TF-IDF over word (1-2) and character (2-5, within
+Training uses scikit-learn: TF-IDF over word (1-2) and character (2-4, within
 words) n-grams, one linear support-vector classifier per move, and a threshold
 per move on its margin tuned by cross-validation. The trained model is cached
 as plain arrays in an ``.npz`` file (no pickles), keyed by a hash of the corpus.
@@ -33,14 +33,14 @@ from simulator import corpus, paths
 from simulator.moves import BUYER_MOVES, REP_MOVES
 
 #: Bumped whenever features or training change, so old caches are not reused.
-MODEL_VERSION = "5"
+MODEL_VERSION = "6"
 #: Longer input is cut to this many characters before anything else happens.
 MAX_CHARS = 2000
 #: A sentence of a longer turn counts on its own when its margin clears the threshold by this much.
 SENTENCE_MARGIN = 0.1
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)")
 WORD_NGRAMS = (1, 2)
-CHAR_NGRAMS = (2, 5)
+CHAR_NGRAMS = (2, 4)
 TOKEN_PATTERN = r"(?u)\b\w[\w']*\b|[?!]"
 _TOKEN = re.compile(TOKEN_PATTERN)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
