@@ -556,3 +556,39 @@ def test_an_online_engine_without_network_falls_back_offline_and_says_so_once(
     assert settings.recognize_online("no_such_engine", clip) is None
     err = capsys.readouterr().err
     assert err.count("speech engine 'google' failed") == 1 and "unknown speech engine 'no_such_engine'" in err
+
+
+def test_a_microphone_at_its_own_rate_is_heard_and_closed(spoken_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from simulator.voice import listener as listener_module
+
+    line = "I'm so sorry about the delay, I will call you back today at three."
+    clip = audio.read(evaluate.synthesize(line, spoken_dir))
+    rate = 44100
+    pcm = np.concatenate([audio.resample(clip.samples, clip.rate, rate).astype("<i2"),
+                          np.zeros(2 * rate, dtype="<i2")]).tobytes()
+
+    class Mic:  # a 44.1 kHz device, as many are
+        closed = False
+
+        def __init__(self) -> None:
+            self.at = 0
+
+        def read(self, frames: int, exception_on_overflow: bool = True) -> bytes:
+            chunk = pcm[self.at:self.at + 2 * frames].ljust(2 * frames, b"\0")
+            self.at += 2 * frames
+            return chunk
+
+        def stop_stream(self) -> None:
+            pass
+
+        def close(self) -> None:
+            Mic.closed = True
+
+    monkeypatch.setattr(listener_module.Listener, "available", staticmethod(lambda device=None: (True, "")))
+    monkeypatch.setattr(listener_module.Listener, "_open", lambda self: (Mic(), rate))
+    heard = listener_module.Listener(model="domain").listen_once(timeout=5.0)
+    assert heard is not None and text.wer(line, heard.text) < 0.35, heard
+    assert 0.5 * clip.seconds < heard.seconds <= clip.seconds + 0.1
+    assert Mic.closed

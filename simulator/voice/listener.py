@@ -136,21 +136,33 @@ class Listener:
             stream = pa.open(rate=rate, frames_per_buffer=int(rate * CHUNK_SECONDS), **kw)
         return stream, rate
 
-    def _capture(self, stream: asr.Stream, until: Callable[[], bool], timeout: float | None,
-                 hands_free: bool) -> Heard | None:
+    def _chunks(self, until: Callable[[], bool]) -> Iterator[bytes]:
+        """Microphone audio as 16 kHz 16-bit mono chunks until ``until()``; the device is closed after."""
         import numpy as np
 
         from simulator.voice import audio
 
         mic, rate = self._open()
         n = int(rate * CHUNK_SECONDS)
-        started = time.monotonic()
         try:
             while not until():
                 data = mic.read(n, exception_on_overflow=False)
                 if rate != asr.RATE:
-                    x = np.frombuffer(data, dtype="<i2")
-                    data = audio.resample(x, rate, asr.RATE).astype("<i2").tobytes()
+                    data = audio.resample(np.frombuffer(data, dtype="<i2"), rate, asr.RATE).astype("<i2").tobytes()
+                yield data
+        finally:
+            try:
+                mic.stop_stream()
+                mic.close()
+            except Exception:  # noqa: BLE001
+                pass
+
+    def _capture(self, stream: asr.Stream, until: Callable[[], bool], timeout: float | None,
+                 hands_free: bool) -> Heard | None:
+        started = time.monotonic()
+        chunks = self._chunks(until)
+        try:
+            for data in chunks:
                 heard = stream.feed(data)
                 self._level = stream.level
                 if heard is not None and hands_free:
@@ -158,11 +170,7 @@ class Listener:
                 if hands_free and timeout is not None and not stream.in_speech and time.monotonic() - started > timeout:
                     return None
         finally:
-            try:
-                mic.stop_stream()
-                mic.close()
-            except Exception:  # noqa: BLE001
-                pass
+            chunks.close()
         return stream.finish()
 
     # -- push-to-talk ------------------------------------------------------------------
@@ -225,22 +233,14 @@ class Listener:
         """Hands-free, fastest: feed the microphone into a :class:`~simulator.voice.live.LiveCall`
         until it commits one rep turn (the buyer starts answering at the first pause);
         returns the Exchange, or None when nobody spoke within ``timeout`` seconds."""
-        import numpy as np
-
-        from simulator.voice import audio
-
         ok, why = self.available(self.device)
         if not ok:
             raise RuntimeError(why)
-        mic, rate = self._open()
-        n = int(rate * CHUNK_SECONDS)
         started = time.monotonic()
         self._stop.clear()
+        chunks = self._chunks(self._stop.is_set)
         try:
-            while not self._stop.is_set():
-                data = mic.read(n, exception_on_overflow=False)
-                if rate != asr.RATE:
-                    data = audio.resample(np.frombuffer(data, dtype="<i2"), rate, asr.RATE).astype("<i2").tobytes()
+            for data in chunks:
                 ex = call.feed(data)
                 self._level = call.stream.level
                 if ex is not None:
@@ -249,11 +249,7 @@ class Listener:
                 if idle and time.monotonic() - started > timeout:
                     return None
         finally:
-            try:
-                mic.stop_stream()
-                mic.close()
-            except Exception:  # noqa: BLE001
-                pass
+            chunks.close()
         return call.finish()
 
     def listen_once(self, timeout: float = 10.0, phrase_limit: float = 30.0,
