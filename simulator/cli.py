@@ -130,10 +130,12 @@ def play(scenario, rep, seed, difficulty, ui, voice, script, audio_script, as_js
         if as_json:
             click.echo(json.dumps(session.to_dict(), indent=2, ensure_ascii=False))
         else:
+            from rich.markup import escape
+
             con = Console()
             for t in session.turns:
                 who = scn.persona.name if t.speaker == "buyer" else (session.rep or "You")
-                con.print(f"[bold]{who}:[/] {t.text}", highlight=False)
+                con.print(f"[bold]{escape(who)}:[/] {escape(t.text)}", highlight=False)
             text_console.print_scorecard(con, session.scorecard(), session.outcome)
         return
     if voice:

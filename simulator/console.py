@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Callable, TextIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -52,16 +53,16 @@ def print_scorecard(console: Console, card: Scorecard, outcome: str | None = Non
     if card.flags:
         console.print("[bold]What to work on[/]")
         for f in card.flags:
-            console.print(f"  [red]turn {f.turn}[/] [bold]{f.rule}[/]: \u201c{f.quote}\u201d")
-            console.print(f"      {f.tip}", style="dim")
+            console.print(f"  [red]turn {f.turn}[/] [bold]{f.rule}[/]: \u201c{escape(f.quote)}\u201d")
+            console.print(f"      {escape(f.tip)}", style="dim")
             if f.better:
-                console.print(f"      Better: {f.better}", style="dim")
+                console.print(f"      Better: {escape(f.better)}", style="dim")
     if card.highlights:
         console.print("[bold]What went well[/]")
         for h in card.highlights:
             where = f"turn {h.turn}" if h.turn else ""
-            quote = f": \u201c{h.quote}\u201d" if h.quote else ""
-            console.print(f"  [green]{where}[/] {h.note}{quote}")
+            quote = f": \u201c{escape(h.quote)}\u201d" if h.quote else ""
+            console.print(f"  [green]{where}[/] {escape(h.note)}{quote}")
     m = card.metrics
     console.print(f"[dim]You talked {m.get('rep_talk_share', 0):.0%} of the words (aim for about 43%); "
                   f"{m.get('questions', 0)} questions; longest turn {m.get('longest_monologue_words', 0)} words.[/]")
@@ -75,7 +76,7 @@ def pick_scenario(read: Callable[[str], str] = input, console: Console | None = 
     found = [s for s in library.available() if not s.problems]
     console.print("[bold]Who do you want to call?[/]")
     for i, s in enumerate(found, 1):
-        console.print(f"  [bold]{i}[/]. {s.title}  [dim]{s.summary}[/]")
+        console.print(f"  [bold]{i}[/]. {escape(s.title)}  [dim]{escape(s.summary)}[/]")
     while True:
         try:
             answer = read(f"number [1-{len(found)}, Enter for 1]> ").strip()
@@ -101,12 +102,12 @@ def run(session: Session, console: Console | None = None, read: Callable[[str], 
     console = console or Console()
     scn = session.scenario
     p = scn.persona
-    console.rule(f"[bold]{scn.title}[/]")
-    console.print(f"[bold]{p.name}[/], {p.role}, {p.company}")
+    console.rule(f"[bold]{escape(scn.title)}[/]")
+    console.print(f"[bold]{escape(p.name)}[/], {escape(p.role)}, {escape(p.company)}")
     if scn.brief:
-        console.print(f"[dim]{scn.brief}[/]")
+        console.print(f"[dim]{escape(scn.brief)}[/]")
     if scn.goal:
-        console.print(f"[bold]Your goal:[/] {scn.goal}")
+        console.print(f"[bold]Your goal:[/] {escape(scn.goal)}")
     console.print(f"[dim]{HELP}[/]\n")
     console.print(Text.assemble((f"{p.name}: ", "bold cyan"), session.turns[0].text))
     console.print(meter_line(session))
@@ -158,7 +159,7 @@ def _command(session: Session, line: str, console: Console, read: Callable[[str]
             days = int(arg) if arg.strip() else None
             turn = session.callback(days)
         except ValueError as exc:
-            console.print(f"[yellow]{exc}[/]")
+            console.print(f"[yellow]{escape(str(exc))}[/]")
             return False
         console.rule(f"[dim]Call {session.state.call}, {session.state.day} day(s) later[/]")
         console.print(Text.assemble((f"{session.scenario.persona.name}: ", "bold cyan"), turn.text))
@@ -176,7 +177,7 @@ def _command(session: Session, line: str, console: Console, read: Callable[[str]
             session.rewind()
             console.print("[dim]Took back your last turn.[/]")
         except ValueError as exc:
-            console.print(f"[yellow]{exc}[/]")
+            console.print(f"[yellow]{escape(str(exc))}[/]")
         return False
     console.print(f"[dim]{HELP}[/]")
     return False
@@ -224,7 +225,7 @@ def print_swings(console: Console, session: Session, top: int = 3) -> None:
         said = session.turns[n - 2].text if n >= 2 and session.turns[n - 2].speaker == "rep" else ""
         who = session.extras[n - 2].get("by") if n >= 2 else None
         change = ", ".join(f"{k} {d:+.0f}" for k, d in deltas.items())
-        console.print(f"  turn {n - 1}: {who + ': ' if who else ''}\u201c{said}\u201d  [dim]({change})[/]")
+        console.print(f"  turn {n - 1}: {escape(who) + ': ' if who else ''}\u201c{escape(said)}\u201d  [dim]({change})[/]")
 
 
 def run_workshop(progress, make_session: Callable[..., Session], console: Console | None = None,
@@ -234,13 +235,13 @@ def run_workshop(progress, make_session: Callable[..., Session], console: Consol
 
     console = console or Console()
     plan = progress.plan
-    console.rule(f"[bold]Workshop {plan.id}[/]: {plan.scenario}, seed {plan.seed}, {plan.mode}")
+    console.rule(f"[bold]Workshop {escape(plan.id)}[/]: {escape(plan.scenario)}, seed {plan.seed}, {plan.mode}")
     if plan.mode == "relay":
         if progress.finished:
             console.print("[dim]This relay is already finished.[/]")
         else:
             console.print(f"[dim]Relay: the roster takes over every {plan.relay_every} rep turn(s): "
-                          f"{', '.join(plan.roster)}.[/]")
+                          f"{escape(', '.join(plan.roster))}.[/]")
             session = make_session("team " + "+".join(plan.roster))
             run(session, console, read, speaker=plan.relay_player)
             if session.status == "in_progress":
@@ -255,7 +256,7 @@ def run_workshop(progress, make_session: Callable[..., Session], console: Consol
     else:
         while not progress.finished:
             name = plan.next_player([d["name"] for d in progress.done])
-            console.rule(f"[bold]{name}[/], you're on")
+            console.rule(f"[bold]{escape(name)}[/], you're on")
             try:
                 read(f"{name}, press Enter when you're ready. ")
             except EOFError:

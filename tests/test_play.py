@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +100,15 @@ def test_bad_input_is_one_clear_line_without_traceback(args: list[str], code: in
     assert "Traceback" not in out and out.strip()
     if code == 1:  # a problem with the user's input: exactly one line
         assert len(out.strip().splitlines()) == 1
+
+
+def test_text_that_looks_like_terminal_markup_is_shown_as_typed(tmp_path: Path) -> None:
+    line = "[/] sorry [bold]about[/bold] that [red"
+    res = salesim("play", "angry-customer", "--text", "--rep", "[/]Ana", "--no-log", "--seed", "3",
+                  input=f"{line}\n/end\n")
+    assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
+    assert line in " ".join(res.stdout.split())
+    script = tmp_path / "lines.txt"
+    script.write_text(line + "\n", encoding="utf-8")
+    res = salesim("play", "angry-customer", "--script", str(script), "--rep", "[/]Ana", "--no-log")
+    assert res.returncode == 0 and "[/]Ana: " + line in res.stdout, res.stderr

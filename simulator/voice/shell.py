@@ -15,6 +15,8 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from rich.markup import escape
+
 AUDIO_SUFFIXES = (".wav", ".wave", ".aif", ".aiff", ".flac")
 
 
@@ -150,7 +152,7 @@ class ConsoleVoice:
                 self.listener = Listener()
                 console.print("[dim]Press Enter on an empty line to speak; type to type.[/]")
             else:
-                console.print(f"[dim]{why[0].upper() + why[1:]}: type your turns.[/]")
+                console.print(f"[dim]{escape(why[0].upper() + why[1:])}: type your turns.[/]")
         self._spoken = -1
         self.call = None
 
@@ -184,7 +186,7 @@ class ConsoleVoice:
         try:
             ex = self.listener.converse(self.call, timeout=8.0)
         except Exception as exc:  # noqa: BLE001 - the microphone went away: type instead
-            self.console.print(f"[yellow]The microphone stopped ({exc}); type instead.[/]")
+            self.console.print(f"[yellow]The microphone stopped ({escape(str(exc))}); type instead.[/]")
             self.listener = None
             return ""
         if ex is None:
