@@ -460,7 +460,7 @@ def test_microphone_vanishing_mid_call_leaves_typing(make_app) -> None:
     class Unplugged(FakeListener):
         def poll(self):
             if self.state == "done":
-                raise RuntimeError("the microphone stopped: [Errno -9996] Invalid input device")
+                raise RuntimeError("[Errno -9996] Invalid input device")
             return None
 
     app = make_app(listener=Unplugged(), speaker=FakeSpeaker())

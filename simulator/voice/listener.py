@@ -191,7 +191,7 @@ class Listener:
                 heard = self._online(heard, self._stream)
                 self._result = heard if heard is not None and heard.text else ""
             except Exception as exc:  # noqa: BLE001 - a lost device: nothing heard, say why
-                self.error = f"the microphone stopped: {exc}"
+                self.error = str(exc) or type(exc).__name__  # the shell says "the microphone stopped"
                 self._result = ""
 
         self._thread = threading.Thread(target=run, name="salesim-mic", daemon=True)
