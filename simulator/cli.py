@@ -154,14 +154,7 @@ def _play_audio_script(session, folder, voice) -> None:  # noqa: ANN001
     """``play --audio-script DIR``: each recording is a rep turn (simulator/voice/shell.py)."""
     from simulator.voice import shell as voice_shell
 
-    speaker = None
-    if voice:
-        from simulator.voice.speaker import Speaker
-
-        speaker = Speaker(dict(session.scenario.persona.voice or {}))
-        if not speaker.enabled:
-            click.echo(f"salesim: {speaker.reason}", err=True)
-            speaker = None
+    speaker = voice_shell.buyer_speaker(session) if voice else None
     try:
         voice_shell.play_audio_script(session, folder, speaker, note=lambda m: click.echo(f"salesim: {m}", err=True))
     except ValueError as exc:

@@ -123,6 +123,18 @@ def classify_audio(paths: Sequence[str | Path], model: str = "domain") -> list[d
             for p, h, m in zip(paths, heard, moves)]
 
 
+def buyer_speaker(session):  # noqa: ANN001, ANN201
+    """The buyer's voice for this call, or None after saying once (on stderr) why there is none."""
+    from simulator.voice import settings
+    from simulator.voice.speaker import Speaker
+
+    sp = Speaker(dict(session.scenario.persona.voice or {}))
+    if sp.enabled:
+        return sp
+    settings.warn_once(sp.reason)
+    return None
+
+
 class ConsoleVoice:
     """The text console's voice, through its ``read`` hook (``console.run(session, read=...)``).
 
@@ -133,19 +145,11 @@ class ConsoleVoice:
     """
 
     def __init__(self, session, console, speak: bool = True, listen: bool = True):  # noqa: ANN001
-        from simulator.voice import settings
         from simulator.voice.listener import Listener
-        from simulator.voice.speaker import Speaker
 
         self.session, self.console = session, console
-        self.speaker = None
+        self.speaker = buyer_speaker(session) if speak else None
         self.listener = None
-        if speak:
-            sp = Speaker(dict(session.scenario.persona.voice or {}))
-            if sp.enabled:
-                self.speaker = sp
-            else:
-                settings.warn_once(sp.reason)
         if listen:
             ok, why = Listener.available()
             if ok:
