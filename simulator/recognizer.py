@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
-from itertools import repeat
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -94,66 +92,103 @@ def augmented(examples: Sequence[tuple[str, Sequence[str]]], share: float = 0.5,
 
 
 def word_ngrams(text: str) -> list[str]:
-    tokens = _TOKEN.findall(bounded(text))
+    return _word_grams(normalize(text))
+
+
+def _word_grams(norm: str) -> list[str]:
+    tokens = _TOKEN.findall(f"xxbos {norm} xxeos")
     out = list(tokens)
     for n in range(2, WORD_NGRAMS[1] + 1):
         out += [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
     return out
 
 
+def _word_chars(word: str) -> list[str]:
+    """The character n-grams of one word, padded with a space each side (as ``char_wb`` does)."""
+    padded = f" {word} "
+    lo, hi = CHAR_NGRAMS
+    return [padded[i:i + n] for n in range(lo, hi + 1) for i in range(len(padded) - n + 1)]
+
+
 def char_ngrams(text: str) -> list[str]:
     """Character n-grams inside word boundaries, as scikit-learn's ``char_wb`` makes them.
 
-    Each word is padded with a space on both sides; joined with those spaces, the
-    n-grams of the whole string that hold no double space are exactly the words' own.
-
     >>> char_ngrams("Hi yo")[:6]
-    [' h', 'hi', 'i ', ' y', 'yo', 'o ']
+    [' h', 'hi', 'i ', ' hi', 'hi ', ' hi ']
     """
-    padded = " " + "  ".join(normalize(text).split()) + " "
-    if padded == "  ":
-        return []
-    lo, hi = CHAR_NGRAMS
-    return [g for n in range(lo, hi + 1) for i in range(len(padded) - n + 1)
-            if "  " not in (g := padded[i:i + n])]
+    return [g for w in normalize(text).split() for g in _word_chars(w)]
 
 
 @dataclass
 class Features:
-    """TF-IDF vectors (sublinear tf, L2 per block) from a fixed vocabulary, numpy only."""
+    """TF-IDF vectors (sublinear tf, L2 per block) from a fixed vocabulary, numpy only.
+
+    A word's character n-grams are looked up once and remembered (words repeat far
+    more than they vary), and a batch of texts is weighted in a few array operations.
+    """
 
     word_vocab: dict[str, int]
     word_idf: np.ndarray
     char_vocab: dict[str, int]
     char_idf: np.ndarray
 
+    def __post_init__(self) -> None:
+        self._chars_of: dict[str, list[int]] = {}
+
     @property
     def size(self) -> int:
         return len(self.word_vocab) + len(self.char_vocab)
 
+    def _char_ids(self, word: str) -> list[int]:
+        ids = self._chars_of.get(word)
+        if ids is None:
+            get = self.char_vocab.get
+            ids = [i for i in map(get, _word_chars(word)) if i is not None]
+            if len(self._chars_of) > 200_000:  # bounded: a stream of nonsense words cannot grow it forever
+                self._chars_of.clear()
+            self._chars_of[word] = ids
+        return ids
+
+    def batch(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sparse rows of ``texts`` as (row, index, value), sorted by row then index."""
+        get = self.word_vocab.get
+        word_rows, word_ids, char_rows, char_ids = [], [], [], []
+        for k, text in enumerate(texts):
+            norm = normalize(text)
+            ids = [i for i in map(get, _word_grams(norm)) if i is not None]
+            word_ids += ids
+            word_rows += [k] * len(ids)
+            for w in norm.split():
+                ids = self._char_ids(w)
+                char_ids += ids
+                char_rows += [k] * len(ids)
+        parts = [_weigh(word_rows, word_ids, self.word_idf, len(self.word_vocab), 0),
+                 _weigh(char_rows, char_ids, self.char_idf, len(self.char_vocab), len(self.word_vocab))]
+        rows, idx, val = (np.concatenate(p) for p in zip(*parts))
+        order = np.argsort(rows, kind="stable")
+        return rows[order], idx[order], val[order]
+
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Sparse vector of ``text`` as (indices, values)."""
-        idx_parts, val_parts = [], []
-        offset = 0
-        for grams, vocab, idf in ((word_ngrams(text), self.word_vocab, self.word_idf),
-                                  (char_ngrams(text), self.char_vocab, self.char_idf)):
-            ids = np.fromiter(map(vocab.get, grams, repeat(-1, len(grams))), dtype=np.int64, count=len(grams))
-            ids = ids[ids >= 0]
-            if ids.size:
-                idx, tf = np.unique(ids, return_counts=True)
-                val = (1.0 + np.log(tf)) * idf[idx]
-                val /= np.sqrt(np.dot(val, val)) or 1.0
-                idx_parts.append(idx + offset)
-                val_parts.append(val.astype(np.float32))
-            offset += len(vocab)
-        if not idx_parts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        return np.concatenate(idx_parts), np.concatenate(val_parts)
+        _, idx, val = self.batch([text])
+        return idx, val
 
     def terms(self) -> list[str]:
         words = sorted(self.word_vocab, key=self.word_vocab.get)
         chars = sorted(self.char_vocab, key=self.char_vocab.get)
         return words + [f"~{c}~" for c in chars]
+
+
+def _weigh(rows: list[int], ids: list[int], idf: np.ndarray, width: int, offset: int):
+    """Sublinear tf-idf, L2-normalised per row, of (row, id) occurrences."""
+    if not ids:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+    keys, tf = np.unique(np.asarray(rows, np.int64) * width + np.asarray(ids, np.int64), return_counts=True)
+    r, i = np.divmod(keys, width)
+    val = (1.0 + np.log(tf)) * idf[i]
+    norms = np.sqrt(np.bincount(r, weights=val * val))
+    val /= norms[r]
+    return r, i + offset, val.astype(np.float32)
 
 
 @dataclass
@@ -182,20 +217,16 @@ class Recognizer:
         return cls(tuple(moves), feats, coef, intercept, thresholds)
 
     # -- use (numpy only) ---------------------------------------------------
-    def margins(self, texts: Sequence[str], chunk: int = 64) -> np.ndarray:
+    def margins(self, texts: Sequence[str], chunk: int = 256) -> np.ndarray:
         """Each move's signed distance from its decision boundary, per text (vectorised in chunks)."""
         out = np.tile(self.intercept.astype(np.float32), (len(texts), 1))
         for start in range(0, len(texts), chunk):
-            vectors = [self.features.vector(t) for t in texts[start:start + chunk]]
-            sizes = np.array([len(i) for i, _ in vectors])
-            if not sizes.sum():
+            rows, idx, val = self.features.batch(texts[start:start + chunk])
+            if not rows.size:
                 continue
-            idx = np.concatenate([i for i, _ in vectors])
-            val = np.concatenate([v for _, v in vectors])
             contrib = self.by_feature[idx] * val[:, None]  # (non-zeros, moves)
-            rows = np.flatnonzero(sizes)
-            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])[rows]
-            out[start + rows] += np.add.reduceat(contrib, starts, axis=0)
+            first = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            out[start + rows[first]] += np.add.reduceat(contrib, first, axis=0)
         return out
 
     def predict(self, texts: Sequence[str]) -> list[frozenset[str]]:
