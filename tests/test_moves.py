@@ -47,6 +47,17 @@ def test_numpy_features_equal_scikit_learns() -> None:
         assert np.allclose(got, row, atol=1e-5), text
 
 
+def test_a_text_reads_the_same_alone_and_in_a_batch() -> None:
+    """A batch (with empty and unreadable texts among real ones) gives each text its own margins."""
+    rec = recognizer.get("rep")
+    texts = ["", "I'm so sorry about the invoice.", "   ", "\U0001f600", "Can we book Tuesday?", "x" * 5000,
+             "so um you need it before friday right"] * 40
+    together = rec.margins(texts)
+    alone = np.vstack([rec.margins([t]) for t in texts])
+    assert np.allclose(together, alone, atol=1e-5)
+    assert rec.predict(texts)[1] == rec.predict([texts[1]])[0] and "apology" in rec.predict(texts)[1]
+
+
 def test_held_out_corpus_and_dev_sample_accuracy() -> None:
     """Trained without a held-out fifth of the corpus, the model reads that fifth well."""
     scores, _ = move_bench.held_out(seed=1)
