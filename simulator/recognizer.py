@@ -62,7 +62,11 @@ def normalize(text: str) -> str:
 
 def bounded(text: str) -> str:
     """Normalised text with start and end markers, so "do you ..." at the start counts."""
-    return f"xxbos {normalize(text)} xxeos"
+    return _marked(normalize(text))
+
+
+def _marked(norm: str) -> str:
+    return f"xxbos {norm} xxeos"
 
 
 _FILLERS = ("um", "uh", "you know", "like", "so", "i mean", "yeah")
@@ -91,12 +95,9 @@ def augmented(examples: Sequence[tuple[str, Sequence[str]]], share: float = 0.5,
     return list(examples) + [(t, m) for t, m in extra if t]
 
 
-def word_ngrams(text: str) -> list[str]:
-    return _word_grams(normalize(text))
-
-
 def _word_grams(norm: str) -> list[str]:
-    tokens = _TOKEN.findall(f"xxbos {norm} xxeos")
+    """Word 1-2-grams of normalised text, with the start and end markers."""
+    tokens = _TOKEN.findall(_marked(norm))
     out = list(tokens)
     for n in range(2, WORD_NGRAMS[1] + 1):
         out += [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
@@ -104,19 +105,14 @@ def _word_grams(norm: str) -> list[str]:
 
 
 def _word_chars(word: str) -> list[str]:
-    """The character n-grams of one word, padded with a space each side (as ``char_wb`` does)."""
+    """The character n-grams of one word, padded with a space each side, as scikit-learn's ``char_wb``.
+
+    >>> _word_chars("hi")
+    [' h', 'hi', 'i ', ' hi', 'hi ', ' hi ']
+    """
     padded = f" {word} "
     lo, hi = CHAR_NGRAMS
     return [padded[i:i + n] for n in range(lo, hi + 1) for i in range(len(padded) - n + 1)]
-
-
-def char_ngrams(text: str) -> list[str]:
-    """Character n-grams inside word boundaries, as scikit-learn's ``char_wb`` makes them.
-
-    >>> char_ngrams("Hi yo")[:6]
-    [' h', 'hi', 'i ', ' hi', 'hi ', ' hi ']
-    """
-    return [g for w in normalize(text).split() for g in _word_chars(w)]
 
 
 @dataclass
