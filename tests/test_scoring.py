@@ -516,7 +516,8 @@ def test_specific_commitment_is_a_highlight_and_vague_one_a_flag() -> None:
 
 
 @pytest.mark.parametrize("text", ["I'll call you by noon tomorrow.", "You'll hear from me in two days.",
-                                  "I'll ring you at 3 pm.", "I'll call on the 30th.", "I'll phone you at half past nine."])
+                                  "I'll ring you at 3 pm.", "I'll call on the 30th.", "I'll phone you at half past nine.",
+                                  "I'll ring you back by three with a fix date."])
 def test_times_that_make_a_commitment_specific(text: str) -> None:
     assert not flags([B("When?", "question"), R(text, "commitment")], "vague_commitment")
 
