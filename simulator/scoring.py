@@ -123,8 +123,8 @@ _OWNING = re.compile(
 _CALL_WORDS = re.compile(r"\b(?:call|ring|phone|speak|talk|check in|checked in|get back to you|hear from me|follow up)\w*\b")
 _CLOCK = re.compile(
     r"\b\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'clock)\b|\b\d{1,2}:\d\d\b|\bnoon\b|\bmidday\b|\bo'clock\b"
-    r"|\bat (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half past \w+|quarter (?:past|to) \w+)\b"
-    r"|\bby (?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half past \w+|quarter (?:past|to) \w+)\b"
+    # "at one" but not "by one" ("one by one")
+    r"|\b(?:at one|(?:at|by) (?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half past \w+|quarter (?:past|to) \w+))\b"
     r"|\b(?:end of|by the end of) (?:the )?(?:day|week|month|january|february|march|april|may|june|july|august|september|october|november|december)\b"
     r"|\b(?:the )?\d{1,2}(?:st|nd|rd|th)\b|\b(?:first|second|third|thirtieth|twentieth|fifteenth|tenth) of \w+")
 _FILLERS = re.compile(r"\b(?:um+|uh+|er+|erm|you know|i mean|kind of|sort of|like,)")  # on lower-case text
